@@ -1,0 +1,42 @@
+# kubelite: the two commands a new user runs are `make up` and `make test`.
+SHELL := /bin/bash
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+
+.PHONY: all deps build up down test test-unit test-e2e bench clean docker
+
+all: build
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: $(NODE_MODULES_STAMP)
+
+build: deps
+	npx tsc -p tsconfig.json
+
+docker:
+	bash scripts/ensure-docker.sh
+
+# Brings up a local cluster and runs the demo scenario (see README.md).
+up: build docker
+	bash scripts/up.sh
+
+down:
+	bash scripts/down.sh
+
+test: build docker
+	bash scripts/test.sh
+
+test-unit: build
+	node --test --test-reporter=spec $$(find dist -name '*.test.js' -not -path 'dist/test/*' | sort)
+
+test-e2e: build docker
+	node --test --test-concurrency=1 --test-reporter=spec $$(find dist/test/e2e -name '*.test.js' | sort)
+
+# Usage: make bench B=apiserver
+bench: build
+	node dist/bench/$(B).js
+
+clean:
+	rm -rf dist

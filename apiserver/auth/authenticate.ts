@@ -1,0 +1,73 @@
+// Authentication: a verified client certificate (CN = user, O = groups) or a
+// bearer token from the token file. Anything else is anonymous and refused.
+import type { TLSSocket } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+
+export interface UserInfo {
+  name: string;
+  uid?: string;
+  groups: string[];
+}
+
+/** Validates bearer tokens; later sources (bootstrap tokens, service accounts) plug in here. */
+export type TokenAuthenticator = (token: string) => UserInfo | undefined;
+
+/**
+ * Reads a Kubernetes static token file: `token,user,uid,"group1,group2"` per line.
+ */
+export function loadTokenFile(path: string): TokenAuthenticator {
+  const entries: Array<{ token: Buffer; user: UserInfo }> = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const trimmed = line.trim();
+    if (!trimmed || trimmed.startsWith('#')) continue;
+    const cols = splitCsv(trimmed);
+    if (cols.length < 3) throw new Error(`token file ${path}: want at least token,user,uid per line`);
+    const groups = cols[3] ? cols[3].split(',').map((g) => g.trim()).filter(Boolean) : [];
+    entries.push({ token: Buffer.from(cols[0]), user: { name: cols[1], uid: cols[2], groups } });
+  }
+  return (token) => {
+    const t = Buffer.from(token);
+    for (const e of entries) if (e.token.length === t.length && timingSafeEqual(e.token, t)) return e.user;
+    return undefined;
+  };
+}
+
+function splitCsv(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === ',' && !quoted) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim());
+}
+
+export function authenticate(req: IncomingMessage, tokenAuthenticators: TokenAuthenticator[]): UserInfo | undefined {
+  const auth = req.headers.authorization;
+  if (auth && /^bearer\s+/i.test(auth)) {
+    const token = auth.replace(/^bearer\s+/i, '').trim();
+    for (const a of tokenAuthenticators) {
+      const u = a(token);
+      if (u) return { ...u, groups: [...new Set([...u.groups, 'system:authenticated'])] };
+    }
+    return undefined;
+  }
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate === 'function' && socket.authorized) {
+    const cert = socket.getPeerCertificate();
+    const cn = cert?.subject?.CN as string | string[] | undefined;
+    if (cn) {
+      const o = cert.subject.O as string | string[] | undefined;
+      const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
+      return { name: Array.isArray(cn) ? cn[0] : cn, groups: [...new Set([...groups, 'system:authenticated'])] };
+    }
+  }
+  return undefined;
+}

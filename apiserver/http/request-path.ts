@@ -1,0 +1,49 @@
+// Maps a Kubernetes API URL onto a resource, namespace, name and subresource.
+import type { ResourceInfo } from '../../api/resources.js';
+import { findResource, groupVersions } from '../../api/resources.js';
+
+export type ApiPath =
+  | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
+  | { type: 'core-root' }
+  | { type: 'apis-root' }
+  | { type: 'group'; group: string }
+  | { type: 'group-version'; group: string; version: string }
+  | { type: 'unknown-resource'; group: string; version: string; resource: string }
+  | { type: 'not-found' };
+
+export function parseApiPath(pathname: string): ApiPath {
+  const parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (parts[0] === 'api') {
+    if (parts.length === 1) return { type: 'core-root' };
+    group = '';
+    version = parts[1];
+    if (version !== 'v1') return { type: 'not-found' };
+    rest = parts.slice(2);
+  } else if (parts[0] === 'apis') {
+    if (parts.length === 1) return { type: 'apis-root' };
+    group = parts[1];
+    if (parts.length === 2) return groupVersions(group).length ? { type: 'group', group } : { type: 'not-found' };
+    version = parts[2];
+    if (!groupVersions(group).includes(version)) return { type: 'not-found' };
+    rest = parts.slice(3);
+  } else {
+    return { type: 'not-found' };
+  }
+  if (rest.length === 0) return { type: 'group-version', group, version };
+
+  let namespace: string | undefined;
+  // `namespaces/<ns>/<resource>...` addresses a namespaced resource; `namespaces/<name>` the Namespace itself
+  if (rest[0] === 'namespaces' && rest.length >= 3) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const [resource, name, subresource, ...extra] = rest;
+  if (extra.length) return { type: 'not-found' };
+  const info = findResource(group, version, resource);
+  if (!info) return { type: 'unknown-resource', group, version, resource };
+  if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
+  return { type: 'resource', info, namespace, name, subresource };
+}

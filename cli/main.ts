@@ -1,0 +1,25 @@
+// `kubelite <verb>`: parses flags and hands over to a component's run().
+import { Command, CommanderError } from 'commander';
+import { registerApiserver } from './commands/apiserver.js';
+import { registerKubelet } from './commands/kubelet.js';
+
+const program = new Command();
+program
+  .name('kubelite')
+  .description('A real, small Kubernetes: run its components, or drive a cluster like kubectl.')
+  .version('0.1.0', '--client-version', 'print the kubelite client version')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerApiserver(program);
+registerKubelet(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exit(e.exitCode);
+  }
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+}

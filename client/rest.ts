@@ -1,0 +1,458 @@
+// HTTP(S) client for the Kubernetes API: authentication from a ClientConfig,
+// JSON in and out, `Status` errors decoded into ApiError, and generic
+// resource verbs built from the shared ResourceInfo table.
+import http, { type IncomingMessage } from 'node:http';
+import https from 'node:https';
+import type { DeleteOptions, KubeList, KubeObject, Status } from '../api/meta.js';
+import { findByKind, type ResourceInfo } from '../api/resources.js';
+import { ApiError, statusOf, type StatusReason } from '../api/errors.js';
+import type { ClientConfig } from './kubeconfig.js';
+import { silentLogger, type Logger } from './logger.js';
+import { encodeQuery, resourcePath, type Query } from './paths.js';
+import { TokenBucket } from './rate-limit.js';
+
+export interface RestClientOptions {
+  userAgent?: string;
+  /** client-side request rate limit; off unless set */
+  qps?: number;
+  /** tokens saved up for bursts; defaults to max(1, 2*qps) */
+  burst?: number;
+  /** default per-request timeout; none unless set */
+  timeoutMs?: number;
+  /** sockets per host for ordinary requests (long-running streams use their own pool) */
+  maxSockets?: number;
+  logger?: Logger;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface RequestOptions extends CallOptions {
+  method: string;
+  /** absolute API path, e.g. `/api/v1/namespaces/default/pods` */
+  path: string;
+  query?: Query;
+  /** JSON-encoded unless a Buffer or string */
+  body?: unknown;
+  contentType?: string;
+  accept?: string;
+  headers?: Record<string, string>;
+}
+
+export interface ListOptions extends CallOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+  resourceVersion?: string;
+  resourceVersionMatch?: 'Exact' | 'NotOlderThan';
+}
+
+export interface WriteOptions extends CallOptions {
+  fieldManager?: string;
+  dryRun?: boolean;
+}
+
+export type PatchType = 'merge' | 'strategic' | 'json' | 'apply';
+
+export interface PatchOptions extends WriteOptions {
+  subresource?: string;
+  /** server-side apply: take over conflicting fields */
+  force?: boolean;
+}
+
+const PATCH_CONTENT_TYPES: Record<PatchType, string> = {
+  merge: 'application/merge-patch+json',
+  strategic: 'application/strategic-merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+const REASON_FOR_CODE: Record<number, StatusReason> = {
+  400: 'BadRequest',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'NotFound',
+  405: 'MethodNotAllowed',
+  406: 'NotAcceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'RequestEntityTooLarge',
+  415: 'UnsupportedMediaType',
+  422: 'Invalid',
+  429: 'TooManyRequests',
+  500: 'InternalError',
+  503: 'ServiceUnavailable',
+  504: 'Timeout',
+};
+
+export class RestClient {
+  readonly config: ClientConfig;
+  private readonly base: URL;
+  private readonly transport: typeof http | typeof https;
+  /** keep-alive pool for ordinary requests */
+  private readonly agent: http.Agent;
+  /** watches and log follows hold a socket for minutes: keep them from starving requests */
+  private readonly streamAgent: http.Agent;
+  private readonly limiter?: TokenBucket;
+  private readonly userAgent: string;
+  private readonly defaultTimeoutMs?: number;
+  private readonly log: Logger;
+
+  constructor(config: ClientConfig, opts: RestClientOptions = {}) {
+    this.config = config;
+    this.base = new URL(config.server);
+    if (this.base.protocol !== 'https:' && this.base.protocol !== 'http:') {
+      throw new Error(`server ${config.server}: unsupported scheme ${this.base.protocol}`);
+    }
+    const secure = this.base.protocol === 'https:';
+    this.transport = secure ? https : http;
+    const tls: https.AgentOptions = secure
+      ? {
+          ca: config.ca,
+          cert: config.cert,
+          key: config.key,
+          rejectUnauthorized: !config.insecureSkipTLSVerify,
+          servername: config.tlsServerName,
+        }
+      : {};
+    const Agent = secure ? https.Agent : http.Agent;
+    this.agent = new Agent({ ...tls, keepAlive: true, maxSockets: opts.maxSockets ?? 64 });
+    this.streamAgent = new Agent({ ...tls, keepAlive: true });
+    if (opts.qps !== undefined) this.limiter = new TokenBucket(opts.qps, opts.burst ?? Math.max(1, 2 * opts.qps));
+    this.userAgent = opts.userAgent ?? `kubelite/0.1.0 (node ${process.version})`;
+    this.defaultTimeoutMs = opts.timeoutMs;
+    this.log = opts.logger ?? silentLogger;
+  }
+
+  /** Default namespace of the kubeconfig context. */
+  get namespace(): string {
+    return this.config.namespace;
+  }
+
+  /** Closes pooled connections, including open streams. */
+  close(): void {
+    this.agent.destroy();
+    this.streamAgent.destroy();
+  }
+
+  /** Sends a request and decodes the JSON reply; a non-2xx reply throws ApiError. */
+  async request<T>(opts: RequestOptions): Promise<T> {
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    return this.withRetry(opts, async () => {
+      const call = this.callSignal(opts.signal, timeoutMs, opts);
+      try {
+        const res = await this.send(opts, this.agent, call.signal);
+        const body = await readBody(res);
+        if (!isSuccess(res.statusCode)) throw decodeError(res, body);
+        return decodeBody<T>(res, body, opts);
+      } catch (e) {
+        throw call.translate(e);
+      } finally {
+        call.clear();
+      }
+    });
+  }
+
+  /**
+   * Sends a request and hands back the open response for the caller to consume
+   * (watch, log follow). `timeoutMs` bounds only the wait for the headers.
+   */
+  async stream(opts: RequestOptions): Promise<IncomingMessage> {
+    const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
+    return this.withRetry(opts, async () => {
+      const call = this.callSignal(undefined, timeoutMs, opts);
+      // The caller's signal must outlive the header timeout, so it is passed on its own.
+      const signal = opts.signal ? AbortSignal.any([opts.signal, call.signal]) : call.signal;
+      try {
+        const res = await this.send(opts, this.streamAgent, signal);
+        if (!isSuccess(res.statusCode)) throw decodeError(res, await readBody(res));
+        return res;
+      } catch (e) {
+        throw call.translate(e);
+      } finally {
+        call.clear();
+      }
+    });
+  }
+
+  // ---- resource verbs ----
+
+  /** ResourceInfo of a kind as served by kubelite, e.g. `resource('apps/v1', 'Deployment')`. */
+  resource(apiVersion: string, kind: string): ResourceInfo {
+    const info = findByKind(apiVersion, kind);
+    if (!info) throw new Error(`no resource serves kind "${kind}" in "${apiVersion}"`);
+    return info;
+  }
+
+  get<T extends KubeObject = KubeObject>(info: ResourceInfo, ns: string | undefined, name: string, call: CallOptions = {}): Promise<T> {
+    return this.request<T>({ ...call, method: 'GET', path: resourcePath(info, ns, name) });
+  }
+
+  list<T extends KubeObject = KubeObject>(info: ResourceInfo, ns: string | undefined, opts: ListOptions = {}): Promise<KubeList<T>> {
+    return this.request<KubeList<T>>({
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs,
+      method: 'GET',
+      path: resourcePath(info, ns),
+      query: {
+        labelSelector: opts.labelSelector || undefined,
+        fieldSelector: opts.fieldSelector || undefined,
+        limit: opts.limit,
+        continue: opts.continue || undefined,
+        resourceVersion: opts.resourceVersion,
+        resourceVersionMatch: opts.resourceVersionMatch,
+      },
+    });
+  }
+
+  /** `ns` may be undefined to use the object's own `metadata.namespace`. */
+  create<T extends KubeObject = KubeObject>(info: ResourceInfo, ns: string | undefined, obj: T, opts: WriteOptions = {}): Promise<T> {
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'POST',
+      path: resourcePath(info, ns ?? obj.metadata.namespace),
+      query: writeQuery(opts),
+      body: obj,
+    });
+  }
+
+  update<T extends KubeObject = KubeObject>(info: ResourceInfo, ns: string | undefined, obj: T, opts: WriteOptions = {}): Promise<T> {
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'PUT',
+      path: resourcePath(info, ns ?? obj.metadata.namespace, nameOf(info, obj)),
+      query: writeQuery(opts),
+      body: obj,
+    });
+  }
+
+  updateStatus<T extends KubeObject = KubeObject>(info: ResourceInfo, ns: string | undefined, obj: T, opts: WriteOptions = {}): Promise<T> {
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'PUT',
+      path: resourcePath(info, ns ?? obj.metadata.namespace, nameOf(info, obj), 'status'),
+      query: writeQuery(opts),
+      body: obj,
+    });
+  }
+
+  patch<T = KubeObject>(
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    patch: unknown,
+    type: PatchType,
+    opts: PatchOptions = {},
+  ): Promise<T> {
+    // The apiserver requires a field manager for apply patches.
+    const fieldManager = opts.fieldManager ?? (type === 'apply' ? 'kubelite' : undefined);
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'PATCH',
+      path: resourcePath(info, ns, name, opts.subresource),
+      query: { ...writeQuery({ ...opts, fieldManager }), force: opts.force },
+      body: typeof patch === 'string' || Buffer.isBuffer(patch) ? patch : JSON.stringify(patch),
+      contentType: PATCH_CONTENT_TYPES[type],
+    });
+  }
+
+  /** Resolves to the object (when deletion is graceful or blocked by finalizers) or a Success Status. */
+  delete<T extends KubeObject = KubeObject>(
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    opts?: DeleteOptions,
+    call: CallOptions = {},
+  ): Promise<T | Status> {
+    return this.request<T | Status>({
+      ...call,
+      method: 'DELETE',
+      path: resourcePath(info, ns, name),
+      body: opts ? { kind: 'DeleteOptions', apiVersion: 'v1', ...opts } : undefined,
+    });
+  }
+
+  deleteCollection(
+    info: ResourceInfo,
+    ns: string | undefined,
+    selectors: { labelSelector?: string; fieldSelector?: string } = {},
+    opts?: DeleteOptions,
+    call: CallOptions = {},
+  ): Promise<Status | KubeList> {
+    return this.request<Status | KubeList>({
+      ...call,
+      method: 'DELETE',
+      path: resourcePath(info, ns),
+      query: { labelSelector: selectors.labelSelector || undefined, fieldSelector: selectors.fieldSelector || undefined },
+      body: opts ? { kind: 'DeleteOptions', apiVersion: 'v1', ...opts } : undefined,
+    });
+  }
+
+  getSubresource<T = KubeObject>(info: ResourceInfo, ns: string | undefined, name: string, subresource: string, call: CallOptions = {}): Promise<T> {
+    return this.request<T>({ ...call, method: 'GET', path: resourcePath(info, ns, name, subresource) });
+  }
+
+  putSubresource<T = KubeObject>(
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    subresource: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Promise<T> {
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'PUT',
+      path: resourcePath(info, ns, name, subresource),
+      query: writeQuery(opts),
+      body,
+    });
+  }
+
+  /** POST to a subresource, e.g. `pods/<name>/binding` or `pods/<name>/eviction`. */
+  createSubresource<T = unknown>(
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    subresource: string,
+    body: unknown,
+    opts: WriteOptions = {},
+  ): Promise<T> {
+    return this.request<T>({
+      ...callOf(opts),
+      method: 'POST',
+      path: resourcePath(info, ns, name, subresource),
+      query: writeQuery(opts),
+      body,
+    });
+  }
+
+  // ---- plumbing ----
+
+  /** GETs are retried once on ECONNRESET: a pooled keep-alive socket may have been closed by the server. */
+  private async withRetry<T>(opts: RequestOptions, attempt: () => Promise<T>): Promise<T> {
+    if (this.limiter) await this.limiter.take(opts.signal);
+    try {
+      return await attempt();
+    } catch (e) {
+      if (opts.method.toUpperCase() !== 'GET' || (e as NodeJS.ErrnoException).code !== 'ECONNRESET' || opts.signal?.aborted) {
+        throw e;
+      }
+      this.log.debug({ method: opts.method, path: opts.path }, 'connection reset, retrying once');
+      return attempt();
+    }
+  }
+
+  /** Combines the caller's signal with a timeout, and names a timeout as such. */
+  private callSignal(
+    signal: AbortSignal | undefined,
+    timeoutMs: number | undefined,
+    opts: RequestOptions,
+  ): { signal: AbortSignal; clear: () => void; translate: (e: unknown) => unknown } {
+    const ctl = new AbortController();
+    let timedOut = false;
+    const timer =
+      timeoutMs !== undefined && timeoutMs > 0
+        ? setTimeout(() => {
+            timedOut = true;
+            ctl.abort();
+          }, timeoutMs)
+        : undefined;
+    return {
+      signal: signal ? AbortSignal.any([signal, ctl.signal]) : ctl.signal,
+      clear: () => clearTimeout(timer),
+      translate: (e) => {
+        if (!timedOut || signal?.aborted) return e;
+        const err = new Error(`${opts.method} ${opts.path}: timed out after ${timeoutMs} ms`) as NodeJS.ErrnoException;
+        err.code = 'ETIMEDOUT';
+        return err;
+      },
+    };
+  }
+
+  private send(opts: RequestOptions, agent: http.Agent, signal: AbortSignal): Promise<IncomingMessage> {
+    const basePath = this.base.pathname.replace(/\/+$/, '');
+    const url = new URL(basePath + opts.path + encodeQuery(opts.query), this.base);
+    const headers: Record<string, string> = {
+      Accept: opts.accept ?? 'application/json',
+      'User-Agent': this.userAgent,
+      ...opts.headers,
+    };
+    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
+    let payload: Buffer | undefined;
+    if (opts.body !== undefined) {
+      payload = Buffer.isBuffer(opts.body)
+        ? opts.body
+        : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
+      headers['Content-Type'] = opts.contentType ?? 'application/json';
+      headers['Content-Length'] = String(payload.length);
+    }
+    return new Promise((resolve, reject) => {
+      const req = this.transport.request(url, { method: opts.method, headers, agent, signal }, resolve);
+      req.on('error', reject);
+      req.end(payload);
+    });
+  }
+}
+
+function callOf(opts: CallOptions): CallOptions {
+  return { signal: opts.signal, timeoutMs: opts.timeoutMs };
+}
+
+function writeQuery(opts: WriteOptions): Query {
+  return { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? 'All' : undefined };
+}
+
+function nameOf(info: ResourceInfo, obj: KubeObject): string {
+  const name = obj.metadata.name;
+  if (!name) throw new Error(`${info.resource}: object has no metadata.name`);
+  return name;
+}
+
+function isSuccess(code: number | undefined): boolean {
+  return code !== undefined && code >= 200 && code < 300;
+}
+
+async function readBody(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of res) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function decodeBody<T>(res: IncomingMessage, body: Buffer, opts: RequestOptions): T {
+  if (body.length === 0) return undefined as T;
+  const contentType = res.headers['content-type'] ?? '';
+  const text = body.toString('utf8');
+  if (contentType === '' || contentType.includes('json')) {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      if (contentType !== '') throw new Error(`${opts.method} ${opts.path}: invalid JSON in response`);
+    }
+  }
+  return text as T;
+}
+
+/** A Status from the body when the server sent one, else one made from the HTTP status. */
+export function decodeError(res: Pick<IncomingMessage, 'statusCode' | 'statusMessage'>, body: Buffer): ApiError {
+  const code = res.statusCode ?? 0;
+  const text = body.toString('utf8');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && (parsed as { kind?: unknown }).kind === 'Status') {
+      const status = parsed as Status;
+      return new ApiError({ ...status, metadata: status.metadata ?? {}, code: status.code || code });
+    }
+  } catch {
+    // not JSON: fall through to a synthesized Status
+  }
+  const trimmed = text.trim();
+  const message =
+    trimmed && trimmed.length <= 200 && !trimmed.startsWith('<')
+      ? trimmed
+      : `the server responded with status ${code}${res.statusMessage ? ` (${res.statusMessage})` : ''}`;
+  return new ApiError(statusOf(code, REASON_FOR_CODE[code], message));
+}
