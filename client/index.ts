@@ -27,3 +27,6 @@ export { LeaderElector, formatMicroTime, parseMicroTime } from './leader-electio
 export type { LeaderElectorOptions, Lease, LeaseSpec } from './leader-election.js';
 export { silentLogger } from './logger.js';
 export type { Logger, LogFields } from './logger.js';
+export { EventRecorder } from './events.js';
+export type { EventSource, EventTarget } from './events.js';
+export { InformerFactory } from './informer-factory.js';

@@ -60,6 +60,17 @@ export function authenticate(req: IncomingMessage, tokenAuthenticators: TokenAut
     return undefined;
   }
   const socket = req.socket as TLSSocket;
+  // the peer certificate is fixed for the life of a TLS connection: decode it once
+  const cached = certUsers.get(socket);
+  if (cached !== undefined) return cached ?? undefined;
+  const user = certificateUser(socket);
+  certUsers.set(socket, user ?? null);
+  return user;
+}
+
+const certUsers = new WeakMap<object, UserInfo | null>();
+
+function certificateUser(socket: TLSSocket): UserInfo | undefined {
   if (typeof socket.getPeerCertificate === 'function' && socket.authorized) {
     const cert = socket.getPeerCertificate();
     const cn = cert?.subject?.CN as string | string[] | undefined;

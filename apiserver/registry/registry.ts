@@ -192,7 +192,8 @@ export class Registry {
   }
 
   private prepareCreate(info: ResourceInfo, namespace: string | undefined, body: KubeObject, ctx: WriteContext): KubeObject {
-    const obj = checkBody(info, clone(body));
+    // the caller hands over a body it no longer uses (freshly decoded, or built for this call)
+    const obj = checkBody(info, body);
     const meta = obj.metadata;
     if (info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {

@@ -1,0 +1,30 @@
+// Which request paths the streams extension owns.
+
+export type PodStreamSubresource = 'log' | 'exec' | 'attach' | 'portforward';
+
+export type StreamRoute =
+  | { kind: 'pod'; namespace: string; name: string; subresource: PodStreamSubresource }
+  | { kind: 'metrics'; resource: 'pods' | 'nodes'; namespace?: string; name?: string };
+
+const POD_SUBRESOURCES = new Set<string>(['log', 'exec', 'attach', 'portforward']);
+export const METRICS_GROUP_VERSION = 'metrics.k8s.io/v1beta1';
+
+export function matchRoute(pathname: string): StreamRoute | undefined {
+  let parts: string[];
+  try {
+    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (parts.length === 7 && parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'namespaces' && parts[4] === 'pods' && POD_SUBRESOURCES.has(parts[6])) {
+    return { kind: 'pod', namespace: parts[3], name: parts[5], subresource: parts[6] as PodStreamSubresource };
+  }
+  if (parts[0] !== 'apis' || parts[1] !== 'metrics.k8s.io' || parts[2] !== 'v1beta1') return undefined;
+  const rest = parts.slice(3);
+  if (rest[0] === 'nodes' && rest.length <= 2) return { kind: 'metrics', resource: 'nodes', name: rest[1] };
+  if (rest[0] === 'pods' && rest.length === 1) return { kind: 'metrics', resource: 'pods' };
+  if (rest[0] === 'namespaces' && rest[2] === 'pods' && (rest.length === 3 || rest.length === 4)) {
+    return { kind: 'metrics', resource: 'pods', namespace: rest[1], name: rest[3] };
+  }
+  return undefined;
+}
