@@ -1,7 +1,6 @@
 // `kubelite <verb>`: parses flags and hands over to a component's run().
 import { Command, CommanderError } from 'commander';
 import { registerApiserver } from './commands/apiserver.js';
-import { registerKubelet } from './commands/kubelet.js';
 
 const program = new Command();
 program
@@ -12,7 +11,6 @@ program
   .exitOverride();
 
 registerApiserver(program);
-registerKubelet(program);
 
 try {
   await program.parseAsync(process.argv);
