@@ -4,6 +4,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { ObjectStore } from './storage/store.js';
+import { warmUpShapeTables } from './typecheck/shape.js';
 import { Registry } from './registry/registry.js';
 import { ensureApiserverPki } from './pki.js';
 import { buildServer, type RouteExtension } from './http/server.js';
@@ -67,6 +68,7 @@ export async function run(opts: ApiserverOptions): Promise<RunningApiserver> {
     securePort: port,
     podAdmission: { defaultTolerationSeconds: opts.defaultTolerationSeconds ?? 300 },
   });
+  warmUpShapeTables();
   await registry.init();
   metrics.setObjectCounter(() => RESOURCES.map((r) => [r.resource, store.count(resourcePrefix(r.group, r.resource))]));
 

@@ -70,10 +70,20 @@ export class ResourceHandler {
     const q = req.query as Query;
     const format = negotiate(req.headers.accept);
     const body = req.body as Buffer | undefined;
+    const fieldValidation = first(q, 'fieldValidation');
+    if (fieldValidation && !['Ignore', 'Warn', 'Strict'].includes(fieldValidation)) {
+      throw errors.badRequest(`fieldValidation must be one of Ignore, Warn, Strict (got "${fieldValidation}")`);
+    }
     const ctx: WriteContext & { force?: boolean } = {
       user: { name: user.name, groups: user.groups },
       manager: '',
       dryRun: first(q, 'dryRun') === 'All',
+      fieldValidation: fieldValidation as WriteContext['fieldValidation'],
+      warnings: [],
+    };
+    const addWarnings = () => {
+      const w = ctx.warnings ?? [];
+      if (w.length) void reply.header('Warning', w.slice(0, 50).map((m) => `299 - ${JSON.stringify(m)}`).join(', '));
     };
     const { info, namespace, name, subresource } = r;
     if (subresource && !SUBRESOURCES.has(subresource)) {
@@ -122,9 +132,9 @@ export class ResourceHandler {
       }
       if (name || subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const obj = decodeObject(req.headers['content-type'], body);
-      checkFieldValidation(q);
       ctx.manager = managerOf(req, q);
       const created = await this.registry.create(info, namespace, obj, ctx);
+      addWarnings();
       return send(reply, ctx.dryRun ? 200 : 201, created, format);
     }
 
@@ -138,6 +148,7 @@ export class ResourceHandler {
       else if (subresource === 'finalize' && info.resource === 'namespaces') out = await this.registry.finalizeNamespace(name, obj, ctx);
       else if (subresource) throw errors.methodNotAllowed(`PUT is not supported on ${info.resource}/${subresource}`);
       else out = await this.registry.update(info, namespace, name, obj, ctx);
+      addWarnings();
       return send(reply, 200, out, format);
     }
 
@@ -155,6 +166,7 @@ export class ResourceHandler {
       ctx.manager = managerOf(req, q);
       ctx.force = first(q, 'force') === 'true';
       const out = await this.registry.patch(info, namespace, name, type, body, ctx, subresource);
+      addWarnings();
       return send(reply, 200, out, format);
     }
 
@@ -201,13 +213,6 @@ export class ResourceHandler {
 function includeObject(q: Query): 'None' | 'Metadata' | 'Object' {
   const v = first(q, 'includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
-}
-
-function checkFieldValidation(q: Query): void {
-  const v = first(q, 'fieldValidation');
-  if (v && !['Ignore', 'Warn', 'Strict'].includes(v)) {
-    throw errors.badRequest(`fieldValidation must be one of Ignore, Warn, Strict (got "${v}")`);
-  }
 }
 
 function deleteOptions(q: Query, body: Buffer | undefined): DeleteOptions {

@@ -19,6 +19,7 @@ import { nowTime, prepareMetaForCreate, prepareMetaForUpdate } from './object-me
 import { initialStatus, keepStatusOnUpdate, mergeStatusUpdate, gracefulDeletionSeconds } from './strategy.js';
 import { ServiceAllocations } from './services.js';
 import { clone, deepEqual } from './equal.js';
+import { checkShape, formatShapeError, pruneUnknownFields, unknownFieldMessages } from '../typecheck/shape.js';
 import { toScale, scaleSelector } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
@@ -33,6 +34,10 @@ export interface WriteContext {
   /** field manager: `?fieldManager=` or derived from the user agent */
   manager: string;
   dryRun?: boolean;
+  /** `?fieldValidation=`: unknown fields are an error (Strict), a warning (Warn, the default) or dropped silently (Ignore) */
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** warnings for the client (`Warning: 299` headers) */
+  warnings?: string[];
 }
 
 export interface ListOptions {
@@ -193,7 +198,7 @@ export class Registry {
 
   private prepareCreate(info: ResourceInfo, namespace: string | undefined, body: KubeObject, ctx: WriteContext): KubeObject {
     // the caller hands over a body it no longer uses (freshly decoded, or built for this call)
-    const obj = checkBody(info, body);
+    const obj = decodeCheck(checkBody(info, body), ctx);
     const meta = obj.metadata;
     if (info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -230,7 +235,7 @@ export class Registry {
   }
 
   private prepareUpdate(info: ResourceInfo, incoming: KubeObject, cur: KubeObject, ctx: WriteContext): KubeObject | null {
-    const next = clone(incoming);
+    const next = clone(decodeCheck(incoming, ctx));
     next.metadata.namespace = cur.metadata.namespace;
     next.metadata.name = cur.metadata.name;
     prepareMetaForUpdate(next, cur, info);
@@ -254,7 +259,7 @@ export class Registry {
   }
 
   private prepareStatus(info: ResourceInfo, incoming: KubeObject, cur: KubeObject, ctx: WriteContext): KubeObject {
-    const next = mergeStatusUpdate(cur, incoming);
+    const next = mergeStatusUpdate(cur, decodeCheck(incoming, ctx));
     const errs = validateStatusUpdate(next, cur, info);
     if (errs.length) throw errors.invalid(info.kind, info.group, cur.metadata.name ?? '', errs);
     return recordManager(cur, next, ctx, info, 'status');
@@ -453,6 +458,22 @@ export class Registry {
     if (res.changed && !this.store.get(key) && before) this.services.releaseFor(info, before);
     return this.present(info, res.object);
   }
+}
+
+/**
+ * What decoding into Go structs does in Kubernetes: wrong JSON types are a 400, and
+ * unknown fields are refused (Strict), reported as warnings (Warn) or dropped (Ignore).
+ */
+function decodeCheck(obj: KubeObject, ctx: WriteContext): KubeObject {
+  const apiVersion = obj.apiVersion ?? '';
+  const kind = obj.kind ?? '';
+  const mode = ctx.fieldValidation ?? 'Warn';
+  const res = checkShape(obj, apiVersion, kind, { strict: true });
+  if (res.typeErrors.length) throw errors.badRequest(formatShapeError(res, { apiVersion, kind }));
+  if (!res.unknownFields.length) return obj;
+  if (mode === 'Strict') throw errors.badRequest(formatShapeError(res, { apiVersion, kind }));
+  if (mode === 'Warn') (ctx.warnings ??= []).push(...unknownFieldMessages(res));
+  return pruneUnknownFields(obj, apiVersion, kind) as KubeObject;
 }
 
 function stripRv(o: KubeObject): KubeObject {

@@ -187,3 +187,17 @@ test('errors come back as Status: not found, invalid with every cause', async ()
   assert.match(inv.stderr, /image/);
   assert.match(inv.stderr, /selector/);
 });
+
+test('a typo in a manifest is refused like Kubernetes (fieldValidation=Strict)', async () => {
+  const file = join(api.dataDir, 'typo.yaml');
+  await writeFile(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: typo\ndatta:\n  a: "1"\n');
+  const r = await kubectl.run(['apply', '-f', file]);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /strict decoding error: unknown field "datta"/);
+  const nf = await kubectl.run(['get', 'cm', 'typo']);
+  assert.match(nf.stderr, /NotFound/);
+  // with validation off the unknown field is dropped, as Kubernetes does
+  await kubectl.ok(['apply', '--validate=false', '-f', file]);
+  const cm = await client.get(findResource('', 'v1', 'configmaps')!, 'default', 'typo');
+  assert.equal((cm as Record<string, unknown>).datta, undefined);
+});
