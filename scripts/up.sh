@@ -13,7 +13,7 @@ else
     --advertise-address 127.0.0.1 >>"$DATA/logs/apiserver.log" 2>&1 &
   echo $! >"$DATA/apiserver.pid"
   for _ in $(seq 1 100); do
-    curl -skf "https://127.0.0.1:$PORT/readyz" >/dev/null 2>&1 && break
+    node -e "require('https').get({host:'127.0.0.1',port:$PORT,path:'/readyz',rejectUnauthorized:false},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))" 2>/dev/null && break
     sleep 0.1
   done
 fi

@@ -113,3 +113,13 @@ test('nothing bad was stored and the server still answers', async () => {
   const names = JSON.parse(list.body).items.map((i: { metadata: { name: string } }) => i.metadata.name);
   assert.deepEqual(names, ['cas']);
 });
+
+test('/metrics reports requests, watchers and storage batches', async () => {
+  const r = await request('GET', '/metrics');
+  assert.equal(r.code, 200);
+  assert.match(r.body, /apiserver_request_total\{verb="create",resource="configmaps",code="201"\} \d+/);
+  assert.match(r.body, /apiserver_request_duration_seconds_bucket/);
+  assert.match(r.body, /apiserver_storage_batch_duration_seconds_count \d+/);
+  assert.match(r.body, /apiserver_storage_objects\{resource="namespaces"\} 4/);
+  assert.equal((await request('GET', '/metrics', undefined, {}, false)).code, 401);
+});
