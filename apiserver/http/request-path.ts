@@ -36,7 +36,7 @@ export function parseApiPath(pathname: string): ApiPath {
 
   let namespace: string | undefined;
   // `namespaces/<ns>/<resource>...` addresses a namespaced resource; `namespaces/<name>` the Namespace itself
-  if (rest[0] === 'namespaces' && rest.length >= 3) {
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && (rest[2] === 'status' || rest[2] === 'finalize'))) {
     namespace = rest[1];
     rest = rest.slice(2);
   }

@@ -93,3 +93,12 @@ test('watch events replay from a revision; older than the window is 410-worthy',
   assert.deepEqual(s.eventsSince(prefix, 6).map((e) => e.revision), [7, 8, 9]);
   assert.throws(() => s.eventsSince(prefix, 2), TooOldResourceVersionError);
 }, 5));
+
+test('a watch from a list revision works even when other resources moved on before it arrived', () => withStore(async (s) => {
+  await s.update(key('a'), () => cm('a'));
+  const listRv = s.currentRevision();
+  // writes to another resource advance the global revision
+  await s.update(objectStorageKey('', 'secrets', 'default', 'x'), () => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x', namespace: 'default' } }));
+  assert.deepEqual(s.eventsSince(resourcePrefix('', 'pods'), listRv), []);
+  assert.deepEqual(s.eventsSince(resourcePrefix('', 'configmaps'), listRv), []);
+}));

@@ -59,6 +59,8 @@ export class ObjectStore {
   private flushing = false;
   private revision = 0;
   private committedRevision = 0;
+  /** every event after this revision has been seen by this process */
+  private openRevision = 0;
   private readonly windows = new Map<string, EventWindow>();
   private readonly listeners = new Set<CommitListener>();
   private closed = false;
@@ -78,6 +80,7 @@ export class ObjectStore {
       this.bucket(prefixOfKey(key)).set(key, JSON.parse(value) as KubeObject);
     }
     this.committedRevision = this.revision;
+    this.openRevision = this.revision;
   }
 
   async close(): Promise<void> {
@@ -265,8 +268,9 @@ export class ObjectStore {
   private window(resPrefix: string): EventWindow {
     let w = this.windows.get(resPrefix);
     if (!w) {
-      // nothing before now is known for this resource
-      w = new EventWindow(this.windowSize, this.committedRevision);
+      // every event of this resource since the store opened went through commit(), so
+      // a window created late (first event or first watch) still reaches back to then
+      w = new EventWindow(this.windowSize, this.openRevision);
       this.windows.set(resPrefix, w);
     }
     return w;

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseApiPath } from './request-path.js';
+
+test('namespaced resources, cluster resources and subresources', () => {
+  const p = parseApiPath('/apis/apps/v1/namespaces/default/deployments/web/scale');
+  assert.equal(p.type, 'resource');
+  if (p.type === 'resource') {
+    assert.equal(p.info.resource, 'deployments');
+    assert.equal(p.namespace, 'default');
+    assert.equal(p.name, 'web');
+    assert.equal(p.subresource, 'scale');
+  }
+  const n = parseApiPath('/api/v1/nodes/n1/status');
+  assert.ok(n.type === 'resource' && n.info.resource === 'nodes' && n.name === 'n1' && n.subresource === 'status');
+});
+
+test('a namespace and its status/finalize subresources are the Namespace itself', () => {
+  for (const sub of ['status', 'finalize']) {
+    const p = parseApiPath(`/api/v1/namespaces/team-a/${sub}`);
+    assert.ok(p.type === 'resource' && p.info.resource === 'namespaces' && p.name === 'team-a' && p.subresource === sub, JSON.stringify(p));
+  }
+  const list = parseApiPath('/api/v1/namespaces/team-a/pods');
+  assert.ok(list.type === 'resource' && list.info.resource === 'pods' && list.namespace === 'team-a' && !list.name);
+});
+
+test('unknown groups, versions and resources', () => {
+  assert.equal(parseApiPath('/apis/nope.io/v1/things').type, 'not-found');
+  assert.equal(parseApiPath('/api/v2/pods').type, 'not-found');
+  assert.equal(parseApiPath('/api/v1/widgets').type, 'unknown-resource');
+});
