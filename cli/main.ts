@@ -1,6 +1,7 @@
 // `kubelite <verb>`: parses flags and hands over to a component's run().
 import { Command, CommanderError } from 'commander';
 import { registerApiserver } from './commands/apiserver.js';
+import { registerControllerManager } from './commands/controller-manager.js';
 
 const program = new Command();
 program
@@ -11,6 +12,7 @@ program
   .exitOverride();
 
 registerApiserver(program);
+registerControllerManager(program);
 
 try {
   await program.parseAsync(process.argv);

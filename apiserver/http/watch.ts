@@ -70,6 +70,8 @@ export class WatchHub {
       'Cache-Control': 'no-cache, private',
       'Transfer-Encoding': 'chunked',
     });
+    // clients (kubectl rollout status) wait for the headers before anything else
+    res.flushHeaders();
     // replay and subscription happen in the same tick, so no commit falls between them
     let replay: Array<{ type: string; object: KubeObject }> = [];
     const rv = req.resourceVersion;
