@@ -11,12 +11,12 @@ import {
   isKubernetesProtobuf,
 } from './decode.js';
 
-// Fixtures live in the shared checkout next to the repo; walk up so this works
-// both from the sources (tsx) and from dist/.
+// Bodies captured from the real kubectl, kept in test/fixtures (a copy of the shared
+// captures); walk up so this works both from the sources (tsx) and from dist/.
 function findFixtureDir(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = path.join(dir, 'shared', 'fixtures', 'kubectl-protobuf');
+    const candidate = path.join(dir, 'test', 'fixtures', 'kubectl-protobuf');
     if (existsSync(candidate)) return candidate;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('kubectl-protobuf fixtures not found above ' + fileURLToPath(import.meta.url));

@@ -63,7 +63,7 @@ describe('checkShape: valid objects', () => {
 
   it('objects decoded from real kubectl protobuf bodies pass', (t) => {
     const dir = kubectlFixtureDir();
-    if (!dir) return t.skip('shared/fixtures/kubectl-protobuf not found');
+    if (!dir) throw new Error('test/fixtures/kubectl-protobuf not found');
     const files = readdirSync(dir).filter((f) => f.endsWith('.bin'));
     assert.ok(files.length > 0);
     for (const file of files) {
@@ -393,7 +393,7 @@ describe('checkShape: kinds and formatting', () => {
 function kubectlFixtureDir(): string | undefined {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   for (;;) {
-    const candidate = path.join(dir, 'shared', 'fixtures', 'kubectl-protobuf');
+    const candidate = path.join(dir, 'test', 'fixtures', 'kubectl-protobuf');
     if (existsSync(candidate)) return candidate;
     const parent = path.dirname(dir);
     if (parent === dir) return undefined;

@@ -88,13 +88,18 @@ test('streams open, carry data both ways, half-close, and pings are echoed', asy
 test('a reset from the client reaches the stream; closing resets the rest', async () => {
   const resets: number[] = [];
   let closed = false;
+  let streams = 0;
   const session = new SpdySession({ write: () => {}, close: () => { closed = true; } }, {
-    onStream: (s) => s.on('reset', (st) => resets.push(s.id * 100 + st)),
+    onStream: (s) => {
+      streams++;
+      s.on('reset', (st) => resets.push(s.id * 100 + st));
+    },
     onClose: () => {},
   });
   const c = new Client();
   session.receive(Buffer.concat([await c.syn(1, [['a', 'b']]), await c.syn(3, [['a', 'b']]), encodeRstStream(1, 5)]));
-  await tick();
+  // header blocks inflate asynchronously: wait for both streams and the reset, however loaded the machine
+  await until(() => streams === 2 && resets.length === 1);
   session.close();
   assert.deepEqual(resets, [105, 305]);
   assert.equal(closed, true);
@@ -105,6 +110,11 @@ test('garbage header compression closes the session with an error', async () => 
   let error: Error | undefined;
   const session = new SpdySession({ write: () => {}, close: () => {} }, { onStream: () => {}, onClose: (e) => { error = e; } });
   session.receive(encodeSynStream({ streamId: 1, associatedStreamId: 0, priority: 0, headerBlock: Buffer.from([1, 2, 3, 4]) }, 0));
-  await tick();
+  await until(() => error !== undefined);
   assert.ok(error);
 });
+
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
