@@ -2,6 +2,8 @@
 import { Command, CommanderError } from 'commander';
 import { registerApiserver } from './commands/apiserver.js';
 import { registerControllerManager } from './commands/controller-manager.js';
+import { registerScheduler } from './commands/scheduler.js';
+import { registerVerbs } from './verbs/register.js';
 
 const program = new Command();
 program
@@ -13,6 +15,8 @@ program
 
 registerApiserver(program);
 registerControllerManager(program);
+registerScheduler(program);
+registerVerbs(program);
 
 try {
   await program.parseAsync(process.argv);

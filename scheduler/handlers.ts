@@ -1,0 +1,97 @@
+// Informer events → cache and queue. Unassigned pods feed the queue, assigned
+// pods and nodes feed the cache, and changes that can make room (a node added
+// or changed, a pod deleted) give waiting pods another chance.
+import { objectKey } from '../api/meta.js';
+import type { Node, Pod } from '../api/types/index.js';
+import type { Informer } from '../client/index.js';
+import type { SchedulerCache } from './cache.js';
+import { newPodInfo } from './pod-info.js';
+import type { SchedulingQueue } from './queue.js';
+
+/** Which pods are ours: an empty schedulerName is what defaulting turns into default-scheduler. */
+export function responsibleFor(pod: Pod, names: ReadonlySet<string>): boolean {
+  return names.has(pod.spec?.schedulerName || 'default-scheduler');
+}
+
+function sameJSON(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/**
+ * Whether a node update could let a waiting pod fit. Kubelets rewrite node
+ * status every few seconds (heartbeats); those must not churn the queue.
+ */
+export function nodeChangeMatters(oldNode: Node, newNode: Node): boolean {
+  const ready = (n: Node): string | undefined => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+  return (
+    (oldNode.spec?.unschedulable === true) !== (newNode.spec?.unschedulable === true) ||
+    ready(oldNode) !== ready(newNode) ||
+    !sameJSON(oldNode.metadata.labels, newNode.metadata.labels) ||
+    !sameJSON(oldNode.spec?.taints, newNode.spec?.taints) ||
+    !sameJSON(oldNode.status?.allocatable, newNode.status?.allocatable)
+  );
+}
+
+export interface Informers {
+  nodes: Informer<Node>;
+  /** pods with an empty spec.nodeName */
+  unassigned: Informer<Pod>;
+  /** pods bound to a node */
+  assigned: Informer<Pod>;
+}
+
+/**
+ * managedFields are often the bulk of a pod and the scheduler never reads them;
+ * like kube-scheduler's informer transform, drop them from the cached objects.
+ */
+function trim<T extends Pod | Node>(obj: T): T {
+  if (obj.metadata.managedFields) delete obj.metadata.managedFields;
+  return obj;
+}
+
+export function wireHandlers(inf: Informers, cache: SchedulerCache, queue: SchedulingQueue, schedulerNames: ReadonlySet<string>): void {
+  inf.nodes
+    .on('add', (node) => {
+      cache.setNode(trim(node));
+      queue.moveAllToActiveOrBackoff('NodeAdd');
+    })
+    .on('update', (oldNode, node) => {
+      cache.setNode(trim(node));
+      if (nodeChangeMatters(oldNode, node)) queue.moveAllToActiveOrBackoff('NodeUpdate');
+    })
+    .on('delete', (node) => cache.removeNode(node.metadata.name ?? ''));
+
+  const pending = (pod: Pod): void => {
+    trim(pod);
+    const uid = pod.metadata.uid ?? '';
+    // Our own assumed pods come back through here until the binding shows up.
+    if (cache.hasPod(uid)) return;
+    const info = newPodInfo(pod);
+    // Gated pods (spec.schedulingGates) wait until whoever added the gates removes them.
+    const gated = (pod.spec?.schedulingGates?.length ?? 0) > 0;
+    if (pod.metadata.deletionTimestamp || pod.spec?.nodeName || gated || !responsibleFor(pod, schedulerNames)) {
+      queue.delete(info.key);
+      return;
+    }
+    queue.addOrUpdate(info);
+  };
+  inf.unassigned
+    .on('add', pending)
+    .on('update', (_old, pod) => pending(pod))
+    // Also fires when a pod gets bound (it leaves the spec.nodeName= selector): nothing freed then.
+    .on('delete', (pod) => queue.delete(objectKey(pod)));
+
+  const bound = (pod: Pod): void => {
+    trim(pod);
+    const info = newPodInfo(pod);
+    cache.addOrUpdatePod(info, pod.spec?.nodeName ?? '');
+    queue.delete(info.key);
+  };
+  inf.assigned
+    .on('add', bound)
+    .on('update', (_old, pod) => bound(pod))
+    .on('delete', (pod) => {
+      cache.removePod(pod.metadata.uid ?? '');
+      queue.moveAllToActiveOrBackoff('AssignedPodDelete');
+    });
+}

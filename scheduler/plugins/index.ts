@@ -1,0 +1,36 @@
+// The default profile: filters in kube-scheduler's order (cheap, unresolvable
+// checks first), scores with kube-scheduler's default weights.
+import type { Profile } from '../framework.js';
+import { balancedAllocationScorePlugin } from './balanced-allocation.js';
+import { hostPortsFilter } from './host-ports.js';
+import { leastAllocatedScorePlugin } from './least-allocated.js';
+import { nodeAffinityFilter, nodeAffinityScore } from './node-affinity.js';
+import { nodeNameFilter } from './node-name.js';
+import { nodeReadyFilter } from './node-ready.js';
+import { nodeSelectorFilter } from './node-selector.js';
+import { nodeUnschedulableFilter } from './node-unschedulable.js';
+import { resourcesFitFilter } from './resources-fit.js';
+import { spreadOwnerScorePlugin } from './spread-owner.js';
+import { taintTolerationFilter, taintTolerationScore } from './taint-toleration.js';
+
+export function defaultProfile(): Profile {
+  return {
+    filters: [
+      nodeReadyFilter,
+      nodeUnschedulableFilter,
+      nodeNameFilter,
+      taintTolerationFilter,
+      nodeSelectorFilter,
+      nodeAffinityFilter,
+      hostPortsFilter,
+      resourcesFitFilter,
+    ],
+    scores: [
+      leastAllocatedScorePlugin,
+      balancedAllocationScorePlugin,
+      spreadOwnerScorePlugin,
+      nodeAffinityScore,
+      taintTolerationScore,
+    ],
+  };
+}
