@@ -1,9 +1,9 @@
 // `kubelite <verb>`: parses flags and hands over to a component's run().
 import { Command, CommanderError } from 'commander';
 import { registerApiserver } from './commands/apiserver.js';
+import { registerKubelet } from './commands/kubelet.js';
 import { registerControllerManager } from './commands/controller-manager.js';
 import { registerScheduler } from './commands/scheduler.js';
-import { registerVerbs } from './verbs/register.js';
 
 const program = new Command();
 program
@@ -14,9 +14,9 @@ program
   .exitOverride();
 
 registerApiserver(program);
+registerKubelet(program);
 registerControllerManager(program);
 registerScheduler(program);
-registerVerbs(program);
 
 try {
   await program.parseAsync(process.argv);

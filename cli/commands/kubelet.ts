@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import pino from 'pino';
+import { superviseProcess, parseIntFlag } from './daemon.js';
+
+export function registerKubelet(program: Command): void {
+  program
+    .command('kubelet')
+    .description('Run the node agent: registers the node and runs the pods bound to it in Docker.')
+    .requiredOption('--kubeconfig <file>', 'credentials for the apiserver (a system:node:<name> client certificate)')
+    .requiredOption('--node-name <name>', 'name of the Node object this kubelet registers')
+    .option('--root-dir <dir>', 'pod directories, volumes and per-pod files', '/var/lib/kubelite/kubelet')
+    .option('--pod-cidr <cidr>', 'pod subnet when the control plane assigns none, e.g. 10.244.1.0/24')
+    .option('--pod-manifest-path <dir>', 'directory of static pod manifests (YAML or JSON)')
+    .option('--max-pods <n>', 'pods this node accepts (reported as capacity)', parseIntFlag('max-pods'), 110)
+    .option('--docker-host <url>', 'Docker endpoint', 'unix:///var/run/docker.sock')
+    .option('--node-ip <ip>', 'InternalIP to report (default: first non-loopback IPv4 address)')
+    .option('--cluster-dns <ip>', 'nameserver for ClusterFirst pods (host resolv.conf when unset)')
+    .option('--grpc-port <port>', 'port of the logs/exec/port-forward/stats gRPC service', parseIntFlag('grpc-port'), 10250)
+    .option('--grpc-bind-address <ip>', 'address the gRPC service listens on', '0.0.0.0')
+    .option('--tls-cert-file <file>', 'gRPC serving certificate (self-signed when unset)')
+    .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
+    .option('--client-ca-file <file>', 'CA that signs gRPC client certificates (default: the kubeconfig CA)')
+    .option('--parallel-pod-starts <n>', 'pods whose sandbox and containers are started at the same time', parseIntFlag('parallel-pod-starts'), 4)
+    .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
+    .addHelpText('after', `
+Examples:
+  kubelite kubelet --kubeconfig /etc/kubelite/kubelet.kubeconfig --node-name node-1 --pod-cidr 10.244.1.0/24
+  kubelite kubelet --kubeconfig k.conf --node-name dev --root-dir ./kubelet --pod-manifest-path ./manifests --grpc-port 10250`)
+    .action(async (o: {
+      kubeconfig: string; nodeName: string; rootDir: string; podCidr?: string; podManifestPath?: string; maxPods: number;
+      dockerHost: string; nodeIp?: string; clusterDns?: string; grpcPort: number; grpcBindAddress: string;
+      tlsCertFile?: string; tlsPrivateKeyFile?: string; clientCaFile?: string; parallelPodStarts: number; logLevel: string;
+    }) => {
+      const logger = pino({ name: 'kubelet', level: o.logLevel });
+      const { run } = await import('../../kubelet/main.js');
+      let closing: (() => Promise<void>) | undefined;
+      superviseProcess(logger, async () => {
+        await closing?.();
+      });
+      const kubelet = await run({
+        kubeconfig: o.kubeconfig, nodeName: o.nodeName, rootDir: o.rootDir, podCIDR: o.podCidr, podManifestPath: o.podManifestPath,
+        maxPods: o.maxPods, dockerHost: o.dockerHost, nodeIP: o.nodeIp, clusterDNS: o.clusterDns, grpcPort: o.grpcPort,
+        grpcBindAddress: o.grpcBindAddress, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCaFile, parallelPodStarts: Math.max(1, o.parallelPodStarts), logger,
+      });
+      closing = () => kubelet.close();
+    });
+}

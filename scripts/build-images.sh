@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Builds the images kubelite needs without a registry: kubelite.local/pause:3.9
+# (a static C program, the pod sandbox) and kubelite.local/busybox:latest (Debian's
+# busybox-static with applet links). Skips an image that already exists unless
+# --force is given. The kubelet can build both itself; this script is for tests,
+# benchmarks and people who want them ready up front.
+set -euo pipefail
+force=0
+[ "${1:-}" = "--force" ] && force=1
+
+have() { [ $force = 0 ] && docker image inspect "$1" >/dev/null 2>&1; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+if ! have kubelite.local/pause:3.9; then
+  mkdir -p "$work/pause/root"
+  cat >"$work/pause/pause.c" <<'C'
+/* The pod sandbox: holds the namespaces, reaps orphans, exits on INT/TERM. */
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void on_stop(int sig) { (void)sig; _exit(0); }
+
+static void on_child(int sig) {
+  (void)sig;
+  while (waitpid(-1, NULL, WNOHANG) > 0) {
+  }
+}
+
+int main(void) {
+  struct sigaction stop = {0}, child = {0};
+  stop.sa_handler = on_stop;
+  sigaction(SIGINT, &stop, NULL);
+  sigaction(SIGTERM, &stop, NULL);
+  child.sa_handler = on_child;
+  child.sa_flags = SA_NOCLDSTOP;
+  sigaction(SIGCHLD, &child, NULL);
+  for (;;) pause();
+  return 0;
+}
+C
+  gcc -Os -static -s -o "$work/pause/root/pause" "$work/pause/pause.c"
+  tar -C "$work/pause/root" -c . | docker import -c 'ENTRYPOINT ["/pause"]' - kubelite.local/pause:3.9 >/dev/null
+  echo "built kubelite.local/pause:3.9"
+fi
+
+if ! have kubelite.local/busybox:latest; then
+  bb=""
+  for p in /usr/bin/busybox /bin/busybox; do [ -x "$p" ] && bb=$p && break; done
+  if [ -z "$bb" ]; then echo "build-images: busybox-static is not installed (apt-get install busybox-static)" >&2; exit 1; fi
+  root="$work/busybox"
+  mkdir -p "$root/bin" "$root/tmp" "$root/etc" "$root/www" "$root/root"
+  cp "$bb" "$root/bin/busybox"
+  for applet in $("$bb" --list); do
+    [ "$applet" = busybox ] || ln -sf busybox "$root/bin/$applet"
+  done
+  mkdir -p "$root/usr"; ln -s ../bin "$root/usr/bin"; ln -s bin "$root/sbin"
+  chmod 1777 "$root/tmp"
+  printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+  printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+  tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - kubelite.local/busybox:latest >/dev/null
+  echo "built kubelite.local/busybox:latest"
+fi
