@@ -1,6 +1,7 @@
 // `kubelite <verb>`: parses flags and hands over to a component's run().
 import { Command, CommanderError } from 'commander';
 import { registerApiserver } from './commands/apiserver.js';
+import { registerProxy } from './commands/proxy.js';
 import { registerKubelet } from './commands/kubelet.js';
 import { registerControllerManager } from './commands/controller-manager.js';
 import { registerScheduler } from './commands/scheduler.js';
@@ -14,6 +15,7 @@ program
   .exitOverride();
 
 registerApiserver(program);
+registerProxy(program);
 registerKubelet(program);
 registerControllerManager(program);
 registerScheduler(program);

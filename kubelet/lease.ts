@@ -1,5 +1,6 @@
-// The node heartbeat: Lease kube-node-lease/<node>, renewed every 10 s. The node
-// lifecycle controller reads renewTime to tell a live kubelet from a dead one.
+// The node heartbeat: Lease kube-node-lease/<node>, renewed every quarter of its
+// duration (10 s for the default 40 s, like Kubernetes). The node lifecycle
+// controller reads renewTime to tell a live kubelet from a dead one.
 import type { Logger } from 'pino';
 import { findResource } from '../api/resources.js';
 import { isConflict, isNotFound } from '../api/errors.js';
@@ -9,7 +10,6 @@ import { formatMicroTime, type RestClient } from '../client/index.js';
 const leases = findResource('coordination.k8s.io', 'v1', 'leases')!;
 export const LEASE_NAMESPACE = 'kube-node-lease';
 export const LEASE_DURATION_SECONDS = 40;
-const RENEW_MS = 10_000;
 
 export class NodeLease {
   private lease?: Lease;
@@ -21,7 +21,12 @@ export class NodeLease {
     private readonly nodeName: string,
     private readonly nodeUid: () => string | undefined,
     private readonly log: Logger,
+    private readonly durationSeconds = LEASE_DURATION_SECONDS,
   ) {}
+
+  private get renewMs(): number {
+    return (this.durationSeconds * 1000) / 4;
+  }
 
   start(): void {
     const loop = (): void => {
@@ -29,7 +34,7 @@ export class NodeLease {
       this.renew()
         .catch((e: unknown) => this.log.warn({ node: this.nodeName, err: (e as Error).message }, 'lease renewal failed'))
         .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(loop, RENEW_MS);
+          if (!this.stopped) this.timer = setTimeout(loop, this.renewMs);
         });
     };
     loop();
@@ -52,7 +57,7 @@ export class NodeLease {
           return;
         }
       }
-      const next: Lease = { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now } };
+      const next: Lease = { ...this.lease, spec: { ...this.lease.spec, holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: now } };
       if (!next.metadata.ownerReferences?.length && this.owner()) next.metadata = { ...next.metadata, ownerReferences: this.owner() };
       try {
         this.lease = await this.client.update<Lease>(leases, LEASE_NAMESPACE, next, { timeoutMs: 10_000 });
@@ -69,7 +74,7 @@ export class NodeLease {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
       metadata: { name: this.nodeName, namespace: LEASE_NAMESPACE, ownerReferences: this.owner() },
-      spec: { holderIdentity: this.nodeName, leaseDurationSeconds: LEASE_DURATION_SECONDS, renewTime: now },
+      spec: { holderIdentity: this.nodeName, leaseDurationSeconds: this.durationSeconds, renewTime: now },
     };
   }
 

@@ -44,6 +44,8 @@ export interface KubeletOptions {
   clientCAFile?: string;
   /** pods brought up at the same time (default 4) */
   parallelPodStarts?: number;
+  /** Lease duration; the lease is renewed every quarter of it (default 40 s) */
+  nodeLeaseDurationSeconds?: number;
   logger: Logger;
 }
 
@@ -156,7 +158,7 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
   });
   await staticPods?.start();
 
-  const lease = new NodeLease(client, nodeName, () => node?.metadata.uid, log);
+  const lease = new NodeLease(client, nodeName, () => node?.metadata.uid, log, o.nodeLeaseDurationSeconds);
   lease.start();
   reporter.start();
   if (!node) retryRegistration(reporter, log);

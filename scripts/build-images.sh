@@ -63,3 +63,13 @@ if ! have kubelite.local/busybox:latest; then
   tar -C "$root" -c . | docker import -c 'ENV PATH=/bin' -c 'CMD ["sh"]' - kubelite.local/busybox:latest >/dev/null
   echo "built kubelite.local/busybox:latest"
 fi
+
+# The demo web server: busybox httpd on :8001 serving a page with the pod's
+# hostname. sh is PID 1 so SIGTERM stops it at once (httpd as PID 1 ignores it).
+if ! have kubelite.local/web:latest; then
+  cid=$(docker create kubelite.local/busybox:latest true)
+  docker commit --change 'ENTRYPOINT ["/bin/sh", "-c", "mkdir -p /www && hostname > /www/index.html && httpd -f -p ${PORT:-8001} -h /www & trap \"exit 0\" TERM INT; wait"]' \
+    --change 'CMD []' "$cid" kubelite.local/web:latest >/dev/null
+  docker rm "$cid" >/dev/null
+  echo "built kubelite.local/web:latest"
+fi

@@ -21,6 +21,7 @@ export function registerKubelet(program: Command): void {
     .option('--tls-private-key-file <file>', 'key of --tls-cert-file')
     .option('--client-ca-file <file>', 'CA that signs gRPC client certificates (default: the kubeconfig CA)')
     .option('--parallel-pod-starts <n>', 'pods whose sandbox and containers are started at the same time', parseIntFlag('parallel-pod-starts'), 4)
+    .option('--node-lease-duration-seconds <s>', 'duration of the node Lease; it is renewed every quarter of it', parseIntFlag('node-lease-duration-seconds'), 40)
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
 Examples:
@@ -29,7 +30,7 @@ Examples:
     .action(async (o: {
       kubeconfig: string; nodeName: string; rootDir: string; podCidr?: string; podManifestPath?: string; maxPods: number;
       dockerHost: string; nodeIp?: string; clusterDns?: string; grpcPort: number; grpcBindAddress: string;
-      tlsCertFile?: string; tlsPrivateKeyFile?: string; clientCaFile?: string; parallelPodStarts: number; logLevel: string;
+      tlsCertFile?: string; tlsPrivateKeyFile?: string; clientCaFile?: string; parallelPodStarts: number; nodeLeaseDurationSeconds: number; logLevel: string;
     }) => {
       const logger = pino({ name: 'kubelet', level: o.logLevel });
       const { run } = await import('../../kubelet/main.js');
@@ -40,7 +41,7 @@ Examples:
       const kubelet = await run({
         kubeconfig: o.kubeconfig, nodeName: o.nodeName, rootDir: o.rootDir, podCIDR: o.podCidr, podManifestPath: o.podManifestPath,
         maxPods: o.maxPods, dockerHost: o.dockerHost, nodeIP: o.nodeIp, clusterDNS: o.clusterDns, grpcPort: o.grpcPort,
-        grpcBindAddress: o.grpcBindAddress, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCaFile, parallelPodStarts: Math.max(1, o.parallelPodStarts), logger,
+        grpcBindAddress: o.grpcBindAddress, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCaFile, parallelPodStarts: Math.max(1, o.parallelPodStarts), nodeLeaseDurationSeconds: Math.max(1, o.nodeLeaseDurationSeconds), logger,
       });
       closing = () => kubelet.close();
     });

@@ -142,6 +142,8 @@ export async function run(cmd: string, args: string[], opts: { input?: string; e
       clearTimeout(t);
       res({ code: code ?? -1, stdout, stderr });
     });
+    // a tool that exits without reading stdin must not take the test down with EPIPE
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

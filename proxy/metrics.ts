@@ -1,0 +1,65 @@
+// Prometheus metrics and /healthz for the proxy, on --metrics-bind-address.
+import http from 'node:http';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class ProxyMetrics {
+  readonly registry = new Registry();
+  readonly syncDuration = new Histogram({
+    name: 'kubeproxy_sync_proxy_rules_duration_seconds', help: 'Time to render and apply the rules, by kind of sync.',
+    labelNames: ['mode', 'kind'] as const, registers: [this.registry],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  });
+  readonly lastSync = new Gauge({
+    name: 'kubeproxy_sync_proxy_rules_last_timestamp_seconds', help: 'When the last successful sync finished (unix seconds).',
+    registers: [this.registry],
+  });
+  readonly syncErrors = new Counter({
+    name: 'kubeproxy_sync_proxy_rules_errors_total', help: 'Failed syncs.', registers: [this.registry],
+  });
+  readonly rules = new Gauge({ name: 'kubeproxy_sync_proxy_rules_rules', help: 'Service rules installed.', registers: [this.registry] });
+  readonly chains = new Gauge({ name: 'kubeproxy_sync_proxy_rules_chains', help: 'Per-service chains installed.', registers: [this.registry] });
+  readonly servicePorts = new Gauge({ name: 'kubeproxy_service_ports', help: 'Service ports programmed.', registers: [this.registry] });
+  readonly endpoints = new Gauge({ name: 'kubeproxy_endpoints', help: 'Ready endpoints programmed (summed over service ports).', registers: [this.registry] });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+}
+
+/** Serves /metrics and /healthz (200 while syncs keep up, 503 otherwise). */
+export async function serveMetrics(bind: string, metrics: ProxyMetrics, healthy: () => { ok: boolean; detail: string }): Promise<http.Server> {
+  const idx = bind.lastIndexOf(':');
+  if (idx < 0) throw new Error(`--metrics-bind-address "${bind}" must be host:port`);
+  const host = bind.slice(0, idx);
+  const port = Number(bind.slice(idx + 1));
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        (e: unknown) => {
+          res.writeHead(500);
+          res.end(String(e));
+        },
+      );
+    } else if (path === '/healthz' || path === '/livez') {
+      const h = healthy();
+      res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: h.ok ? 'ok' : 'unhealthy', detail: h.detail }) + '\n');
+    } else {
+      res.writeHead(404);
+      res.end('not found\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server;
+}

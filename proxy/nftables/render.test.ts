@@ -1,0 +1,145 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildModel } from '../model.js';
+import { endpoints, lookup, service } from '../testdata.js';
+import { buildNftPlan, renderNftFull, renderNftIncremental, type NftConfig } from './render.js';
+
+const cfg: NftConfig = {
+  table: 'kubelite', clusterCIDR: '10.244.0.0/16', serviceCIDR: '10.96.0.0/12', serviceBridge: 'kube-svc0', masqueradeMark: 0x4000,
+};
+
+function chainOf(text: string, prefix: string): string[] {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => l.trim().startsWith(`chain ${prefix}`) && l.trim().endsWith('{'));
+  assert.ok(start >= 0, `no chain ${prefix}`);
+  const out: string[] = [];
+  for (let i = start + 1; lines[i].trim() !== '}'; i++) out.push(lines[i].trim());
+  return out;
+}
+
+test('full sync: one verdict map entry per VIP and a chain of cascaded numgen DNATs', () => {
+  const m = buildModel([service('web', '10.96.0.10')], lookup([endpoints('web', ['10.244.1.2', '10.244.1.3', '10.244.1.4'])]), { nodeName: 'node-a' });
+  const text = renderNftFull(buildNftPlan(m, cfg), cfg);
+  assert.match(text, /^add table ip kubelite\nflush table ip kubelite\n/);
+  // off-cluster clients of any ClusterIP are masqueraded by one postrouting rule
+  assert.match(text, /nat-postrouting ct status dnat ct original ip daddr 10\.96\.0\.0\/12 ip saddr != 10\.244\.0\.0\/16 meta mark set meta mark \| 0x4000/);
+  assert.match(text, /add rule ip kubelite services ip daddr \. meta l4proto \. th dport vmap @service-ips/);
+  assert.match(text, /add element ip kubelite service-ips \{ 10\.96\.0\.10 \. tcp \. 80 : goto svc-[A-Z0-9]{8}-default\/web\/tcp\/http \}/);
+  assert.deepEqual(chainOf(text, 'svc-'), [
+    'numgen random mod 3 0 meta l4proto tcp dnat ip to 10.244.1.2:8080',
+    'numgen random mod 2 0 meta l4proto tcp dnat ip to 10.244.1.3:8080',
+    'meta l4proto tcp dnat ip to 10.244.1.4:8080',
+  ]);
+  // The layout that scales: no anonymous sets or maps, no per-endpoint chains.
+  assert.doesNotMatch(text, /vmap \{|map \{ *\d|@?\{ *\d+\.\d+\.\d+\.\d+ *,/);
+  assert.equal((text.match(/^chain /gm) ?? []).length, 1);
+  // local endpoints may hairpin
+  assert.match(text, /add element ip kubelite hairpin \{ 10\.244\.1\.2 \. 10\.244\.1\.2, /);
+  // the service-CIDR guard sits in the filter hooks
+  assert.match(text, /filter-output ip daddr 10\.96\.0\.0\/12 oifname != "kube-svc0" fib daddr type != local reject/);
+  assert.match(text, /filter-forward ip daddr 10\.96\.0\.0\/12 oifname != "kube-svc0"/);
+  assert.match(text, /filter-output ip daddr 10\.96\.0\.0\/12 oifname "kube-svc0" reject/);
+});
+
+test('a service without endpoints is rejected instead of DNATed', () => {
+  const m = buildModel([service('empty', '10.96.0.11', { type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30001 }] })], lookup([]));
+  const text = renderNftFull(buildNftPlan(m, cfg), cfg);
+  assert.match(text, /add element ip kubelite no-endpoint-services \{ 10\.96\.0\.11 \. tcp \. 80 \}/);
+  assert.match(text, /add element ip kubelite no-endpoint-nodeports \{ tcp \. 30001 \}/);
+  assert.doesNotMatch(text, /add element ip kubelite service-ips/);
+  assert.doesNotMatch(text, /chain svc-/);
+  assert.match(text, /reject-chain meta l4proto tcp reject with tcp reset/);
+});
+
+test('NodePort and LoadBalancer traffic goes through an ext chain that masquerades', () => {
+  const svc = service('lb', '10.96.0.12', { type: 'LoadBalancer', ports: [{ name: 'http', port: 80, nodePort: 30002 }] });
+  svc.status = { loadBalancer: { ingress: [{ ip: '127.0.0.42' }] } };
+  const m = buildModel([svc], lookup([endpoints('lb', ['10.244.1.2'])]));
+  const text = renderNftFull(buildNftPlan(m, cfg), cfg);
+  assert.match(text, /127\.0\.0\.42 \. tcp \. 80 : goto ext-/);
+  assert.match(text, /service-nodeports \{ tcp \. 30002 : goto ext-/);
+  assert.deepEqual(chainOf(text, 'ext-'), ['meta mark set meta mark | 0x4000', `goto ${/chain (svc-\S+)/.exec(text)![1]}`]);
+  assert.match(text, /services fib daddr type local meta l4proto \. th dport vmap @service-nodeports/);
+});
+
+test('externalTrafficPolicy Local: pods and the node get the service, others only local endpoints', () => {
+  const svc = service('loc', '10.96.0.13', { type: 'NodePort', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 80, nodePort: 30003 }] });
+  const eps = endpoints('loc', ['10.244.1.2'], { nodeName: 'node-a' });
+  eps.subsets!.push({ addresses: [{ ip: '10.244.2.2', nodeName: 'node-b' }], ports: [{ name: 'http', port: 8080 }] });
+  const text = renderNftFull(buildNftPlan(buildModel([svc], lookup([eps]), { nodeName: 'node-a' }), cfg), cfg);
+  const ext = chainOf(text, 'ext-');
+  assert.match(ext[0], /^ip saddr 10\.244\.0\.0\/16 goto svc-/);
+  assert.match(ext[1], /^fib saddr type local meta mark set meta mark \| 0x4000 goto svc-/);
+  assert.deepEqual(ext.slice(2), ['meta l4proto tcp dnat ip to 10.244.1.2:8080']);
+  // no local endpoint: outside traffic is dropped
+  const none = renderNftFull(buildNftPlan(buildModel([svc], lookup([eps]), { nodeName: 'node-c' }), cfg), cfg);
+  assert.equal(chainOf(none, 'ext-').at(-1), 'drop');
+});
+
+test('ClientIP affinity: a timed dynamic set per endpoint, checked before the random split', () => {
+  const svc = service('aff', '10.96.0.14', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 600 } } });
+  const text = renderNftFull(buildNftPlan(buildModel([svc], lookup([endpoints('aff', ['10.244.1.2', '10.244.1.3'])])), cfg), cfg);
+  const sets = [...text.matchAll(/set (aff-[A-Z0-9]+) \{ type ipv4_addr; flags dynamic,timeout; timeout 600s; \}/g)].map((x) => x[1]);
+  assert.equal(sets.length, 2);
+  const rules = chainOf(text, 'svc-');
+  assert.equal(rules[0], `ip saddr @${sets[0]} meta l4proto tcp update @${sets[0]} { ip saddr } dnat ip to 10.244.1.2:8080`);
+  assert.equal(rules[2], `numgen random mod 2 0 meta l4proto tcp update @${sets[0]} { ip saddr } dnat ip to 10.244.1.2:8080`);
+  assert.equal(rules[3], `meta l4proto tcp update @${sets[1]} { ip saddr } dnat ip to 10.244.1.3:8080`);
+  // services without affinity have no sets at all
+  const plain = renderNftFull(buildNftPlan(buildModel([service('p', '10.96.0.15')], lookup([endpoints('p', ['10.244.1.2'])])), cfg), cfg);
+  assert.doesNotMatch(plain, /set aff-/);
+});
+
+test('full sync deletes what the kernel holds beyond the plan, and keeps affinity sets it still wants', () => {
+  const svc = service('aff', '10.96.0.14', { sessionAffinity: 'ClientIP' });
+  const plan = buildNftPlan(buildModel([svc], lookup([endpoints('aff', ['10.244.1.2'])])), cfg);
+  const keep = [...plan.units.values()][0].affinitySets[0][0];
+  const text = renderNftFull(plan, cfg, { chains: ['services', 'svc-OLD-default/x/tcp/80'], sets: [keep, 'aff-OLD'] });
+  assert.match(text, /delete chain ip kubelite svc-OLD-default\/x\/tcp\/80/);
+  assert.match(text, /delete set ip kubelite aff-OLD/);
+  assert.doesNotMatch(text, new RegExp(`delete set ip kubelite ${keep}`));
+  assert.doesNotMatch(text, /delete chain ip kubelite services/);
+});
+
+test('incremental: only the changed service is rewritten; nothing changed renders nothing', () => {
+  const svcs = [service('a', '10.96.0.20'), service('b', '10.96.0.21')];
+  const eps1 = [endpoints('a', ['10.244.1.2', '10.244.1.3']), endpoints('b', ['10.244.1.4'])];
+  const here = { nodeName: 'node-a' };
+  const p1 = buildNftPlan(buildModel(svcs, lookup(eps1), here), cfg);
+  assert.equal(renderNftIncremental(p1, buildNftPlan(buildModel(svcs, lookup(eps1), here), cfg, p1), cfg), '');
+  const eps2 = [endpoints('a', ['10.244.1.2']), endpoints('b', ['10.244.1.4'])];
+  const text = renderNftIncremental(p1, buildNftPlan(buildModel(svcs, lookup(eps2), here), cfg, p1), cfg);
+  assert.deepEqual(text.trim().split('\n').map((l) => l.replace(/svc-\S+/, 'SVC')), [
+    'delete element ip kubelite hairpin { 10.244.1.3 . 10.244.1.3 }',
+    'flush chain ip kubelite SVC',
+    'add rule ip kubelite SVC meta l4proto tcp dnat ip to 10.244.1.2:8080',
+  ]);
+  assert.match(text, /svc-\S+-default\/a\/tcp\/http/);
+});
+
+test('incremental: a deleted service loses its map elements, chains and sets; endpoints going to zero switch to reject', () => {
+  const svcs = [service('a', '10.96.0.20', { type: 'NodePort', sessionAffinity: 'ClientIP', ports: [{ name: 'http', port: 80, nodePort: 30010 }] }), service('b', '10.96.0.21')];
+  const eps = [endpoints('a', ['10.244.1.2']), endpoints('b', ['10.244.1.4'])];
+  const p1 = buildNftPlan(buildModel(svcs, lookup(eps)), cfg);
+  const p2 = buildNftPlan(buildModel([svcs[1]], lookup([])), cfg, p1);
+  const text = renderNftIncremental(p1, p2, cfg);
+  const lines = text.trim().split('\n');
+  const idx = (re: RegExp): number => lines.findIndex((l) => re.test(l));
+  assert.equal(idx(/^delete element ip kubelite service-ips \{ /), 0);
+  assert.match(lines[0], /10\.96\.0\.20 \. tcp \. 80/);
+  assert.match(lines[0], /10\.96\.0\.21 \. tcp \. 80/);
+  assert.ok(idx(/^delete element ip kubelite service-nodeports \{ tcp \. 30010 \}$/) > 0);
+  // flushed before deleted, sets deleted after the rules using them are gone
+  assert.ok(idx(/^flush chain ip kubelite ext-\S+default\/a/) < idx(/^delete chain ip kubelite svc-\S+default\/a/));
+  assert.ok(idx(/^delete chain ip kubelite svc-\S+default\/a/) < idx(/^delete set ip kubelite aff-/));
+  assert.ok(idx(/^delete chain ip kubelite svc-\S+default\/b/) > 0);
+  assert.equal(lines.at(-1), 'add element ip kubelite no-endpoint-services { 10.96.0.21 . tcp . 80 }');
+});
+
+test('a restricted --nodeport-addresses uses an interval set', () => {
+  const c = { ...cfg, nodePortAddresses: ['127.0.0.0/8', '10.250.0.0/24'] };
+  const text = renderNftFull(buildNftPlan(buildModel([], lookup([])), c), c);
+  assert.match(text, /set nodeport-addresses \{ type ipv4_addr; flags interval; \}/);
+  assert.match(text, /fib daddr type local ip daddr @nodeport-addresses meta l4proto \. th dport vmap @service-nodeports/);
+  assert.match(text, /add element ip kubelite nodeport-addresses \{ 127\.0\.0\.0\/8, 10\.250\.0\.0\/24 \}/);
+});

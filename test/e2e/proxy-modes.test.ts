@@ -1,0 +1,436 @@
+// The proxy end to end, in nftables and iptables mode, against real kernel rules:
+// an apiserver of its own, backends as busybox httpd containers on a Docker network
+// the test creates, Endpoints written by the test (standing in for the Endpoints
+// controller), and `kubelite proxy` as a process with its own table/chain/bridge
+// names. Traffic only goes to loopback, the test's bridge and its containers.
+// Run one mode with KUBELITE_PROXY_E2E_MODES=iptables.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadKubeconfig, RestClient } from '../../client/index.js';
+import type { Endpoints, Node, Service } from '../../api/types/index.js';
+import {
+  freePort, Kubectl, removeDir, startApiserver, startProcess, tempDir, waitFor, KUBELITE,
+  type Apiserver, type Proc, type RunResult,
+} from './harness.js';
+
+const BUSYBOX = 'kubelite.local/busybox:latest';
+const MODES = (process.env.KUBELITE_PROXY_E2E_MODES ?? 'nftables,iptables').split(',')
+  .filter((m): m is 'nftables' | 'iptables' => m === 'nftables' || m === 'iptables');
+
+/** A command without stdin (the harness's run() can hit EPIPE on tools that exit early). */
+function run(cmd: string, args: string[], opts: { timeoutMs?: number } = {}): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const t = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(t);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+async function sh(cmd: string, args: string[]): Promise<string> {
+  const r = await run(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+/** The ENVIRONMENT.md recipe: busybox-static plus applet links, imported as an image. */
+async function ensureBusybox(): Promise<void> {
+  if ((await run('docker', ['image', 'inspect', BUSYBOX])).code === 0) return;
+  const dir = await mkdtemp(join(tmpdir(), 'kubelite-busybox-'));
+  try {
+    await sh('mkdir', ['-p', join(dir, 'bin'), join(dir, 'tmp')]);
+    await copyFile('/usr/bin/busybox', join(dir, 'bin', 'busybox'));
+    await sh('chmod', ['755', join(dir, 'bin', 'busybox')]);
+    for (const a of ['sh', 'httpd', 'nc', 'sleep', 'cat', 'hostname', 'env', 'ls', 'echo', 'ip', 'mkdir', 'printf', 'seq']) {
+      await symlink('busybox', join(dir, 'bin', a));
+    }
+    const tar = await run('bash', ['-c', `tar -C ${dir} -c . | docker import -c 'ENV PATH=/bin' - ${BUSYBOX}`], { timeoutMs: 120_000 });
+    if (tar.code !== 0) throw new Error(`docker import: ${tar.stderr}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+interface HttpResult {
+  ok: boolean;
+  body?: string;
+  code?: string;
+  ms: number;
+}
+
+/** One GET on a fresh connection (so every request is balanced anew). */
+function get(host: string, port: number, timeoutMs = 3000): Promise<HttpResult> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const req = http.get({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ ok: res.statusCode === 200, body: body.trim(), ms: Date.now() - started }));
+      res.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, code: e.code, ms: Date.now() - started }));
+    });
+    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => resolve({ ok: false, code: e.code, ms: Date.now() - started }));
+  });
+}
+
+async function answers(host: string, port: number, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await get(host, port);
+    if (!r.ok) throw new Error(`request ${i + 1} to ${host}:${port} failed: ${r.code ?? 'not 200'} after ${r.ms} ms`);
+    out.push(r.body!);
+  }
+  return out;
+}
+
+/** GET from inside a container with busybox nc (busybox wget segfaults here). */
+async function getFrom(container: string, host: string, port: number, n: number): Promise<string[]> {
+  const script = `for i in $(seq ${n}); do printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${host} ${port} | tail -n 1; echo; done`;
+  const out = await sh('docker', ['exec', container, 'sh', '-c', script]);
+  return out.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
+function distinct(xs: string[]): string[] {
+  return [...new Set(xs)].sort();
+}
+
+/** iptables-save and nft ruleset lines, minus what Docker's own networks/containers change. */
+async function rulesSnapshot(): Promise<Set<string>> {
+  const ipt = (await sh('iptables-save', [])).split('\n').filter((l) => !l.startsWith('#'));
+  const nft = (await sh('nft', ['-s', 'list', 'ruleset'])).split('\n');
+  const noise = /docker|DOCKER|br-[0-9a-f]{12}|veth/;
+  return new Set([...ipt.map((l) => `ipt ${l.replace(/\[\d+:\d+\]/, '')}`), ...nft.map((l) => `nft ${l.trim()}`)].filter((l) => !noise.test(l)));
+}
+
+async function freeSubnet(prefix: string, lo: number, hi: number): Promise<number> {
+  const routes = await sh('ip', ['-4', 'route', 'show', 'table', 'all']);
+  const nets = await sh('docker', ['network', 'ls', '-q']);
+  const subnets = nets.trim() ? await sh('docker', ['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...nets.trim().split('\n')]) : '';
+  for (let i = 0; i < 200; i++) {
+    const x = lo + Math.floor(Math.random() * (hi - lo));
+    const needle = `${prefix}.${x}.`;
+    if (!routes.includes(needle) && !subnets.includes(needle)) return x;
+  }
+  throw new Error(`no free ${prefix}.x.0/24`);
+}
+
+for (const mode of MODES) {
+  describe(`proxy (${mode} mode)`, { concurrency: false, timeout: 600_000 }, () => {
+    const id = randomBytes(3).toString('hex');
+    const label = `kubelite.proxy-test=${id}`;
+    const table = `kp_${id}`;
+    const prefix = `KP${id.slice(0, 4).toUpperCase().replace(/[^A-Z0-9]/g, 'X')}`;
+    const svcBridge = `kps${id}`;
+    const netBridge = `kpn${id}`;
+    const network = `kubelite-proxy-${id}`;
+    const nodeName = `proxy-node-${id}`;
+    let api: Apiserver;
+    let client: RestClient;
+    let kubectl: Kubectl;
+    let proxy: Proc | undefined;
+    let proxyArgs: string[];
+    let logDir: string;
+    let subnet: string;
+    let nodeIP: string;
+    let serviceCIDR: string;
+    let lbIP: string;
+    let metricsPort: number;
+    let before0: Set<string>;
+    const backends: Array<{ name: string; ip: string }> = [];
+    const client0 = `kp-${id}-client`;
+    let webIP = '';
+    let webNodePort = 0;
+    let cleanedUp = false;
+
+    const svcInfo = () => client.resource('v1', 'Service');
+    const epInfo = () => client.resource('v1', 'Endpoints');
+
+    async function writeEndpoints(name: string, ips: string[]): Promise<void> {
+      const obj: Endpoints = {
+        apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default' },
+        subsets: ips.length ? [{ addresses: ips.map((ip) => ({ ip, nodeName })), ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }] : [],
+      };
+      try {
+        const cur = await client.get<Endpoints>(epInfo(), 'default', name);
+        await client.update(epInfo(), 'default', { ...obj, metadata: { ...obj.metadata, resourceVersion: cur.metadata.resourceVersion } });
+      } catch (e) {
+        if ((e as { code?: number }).code !== 404) throw e;
+        await client.create(epInfo(), 'default', obj);
+      }
+    }
+
+    async function createService(name: string, spec: Partial<Service['spec']>): Promise<Service> {
+      return client.create<Service>(svcInfo(), 'default', {
+        apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' },
+        // a named targetPort: the Endpoints port of the same name carries the number
+        spec: { ports: [{ name: 'http', port: 38001, targetPort: 'web', protocol: 'TCP' }], ...spec } as Service['spec'],
+      });
+    }
+
+    function startProxy(): void {
+      proxy = startProcess(proxyArgs, join(logDir, 'proxy.log'));
+    }
+
+    async function waitHealthy(): Promise<void> {
+      await waitFor('proxy /healthz', async () => {
+        if (proxy?.child.exitCode !== null) throw new Error(`proxy exited ${proxy?.child.exitCode}: ${(await sh('tail', ['-n', '20', join(logDir, 'proxy.log')]))}`);
+        const r = await fetch(`http://127.0.0.1:${metricsPort}/healthz`).catch(() => undefined);
+        return r?.status === 200 && (await r.text()).includes('syncs');
+      }, 30_000);
+    }
+
+    async function ruleset(): Promise<string> {
+      return mode === 'nftables' ? sh('nft', ['list', 'table', 'ip', table]) : sh('iptables-save', []);
+    }
+
+    async function cleanupProxy(): Promise<void> {
+      await proxy?.kill();
+      const r = await run('node', [KUBELITE, 'proxy', '--cleanup', '--table-name', table, '--chain-prefix', prefix,
+        '--service-bridge', svcBridge, '--ipvs-bridge', `kpi${id}`, '--service-cidr', serviceCIDR]);
+      assert.equal(r.code, 0, r.stderr + r.stdout);
+    }
+
+    const routeLocalnet = '/proc/sys/net/ipv4/conf/all/route_localnet';
+    let routeLocalnetBefore: string | undefined;
+
+    before(async () => {
+      // the proxy turns this on for NodePorts on 127.0.0.1; put back what we found
+      routeLocalnetBefore = (await readFile(routeLocalnet, 'utf8')).trim();
+      await ensureBusybox();
+      logDir = await tempDir(`proxy-e2e-${mode}`);
+      const x = await freeSubnet('10.244', 150, 250);
+      subnet = `10.244.${x}.0/24`;
+      nodeIP = `10.244.${x}.1`;
+      serviceCIDR = `10.96.${await freeSubnet('10.96', 100, 250)}.0/24`;
+      lbIP = `127.0.0.${2 + Math.floor(Math.random() * 250)}`;
+      const npStart = 30000 + 100 * Math.floor(Math.random() * 27);
+      api = await startApiserver({ extraArgs: ['--service-cluster-ip-range', serviceCIDR, '--service-node-port-range', `${npStart}-${npStart + 99}`] });
+      client = new RestClient(loadKubeconfig({ path: api.kubeconfig }));
+      kubectl = await Kubectl.create(api.kubeconfig);
+
+      await sh('docker', ['network', 'create', '--subnet', subnet, '--gateway', nodeIP, '--label', label,
+        '-o', `com.docker.network.bridge.name=${netBridge}`, network]);
+      for (const n of ['b1', 'b2', 'b3']) {
+        const name = `kp-${id}-${n}`;
+        await sh('docker', ['run', '-d', '--name', name, '--hostname', `${n}-${id}`, '--label', label, '--network', network, BUSYBOX,
+          'sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www']);
+        const ip = (await sh('docker', ['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name])).trim();
+        backends.push({ name, ip });
+      }
+      await sh('docker', ['run', '-d', '--name', client0, '--label', label, '--network', network, BUSYBOX, 'sleep', '3600']);
+
+      const node = await client.create<Node>(client.resource('v1', 'Node'), undefined, { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName } });
+      await client.patch(client.resource('v1', 'Node'), undefined, node.metadata.name!, { status: { addresses: [{ type: 'InternalIP', address: nodeIP }] } }, 'merge', { subresource: 'status' });
+
+      const web = await createService('web', { type: 'NodePort' });
+      webIP = web.spec.clusterIP!;
+      webNodePort = web.spec.ports![0].nodePort!;
+      await writeEndpoints('web', backends.map((b) => b.ip));
+
+      before0 = await rulesSnapshot();
+      metricsPort = await freePort();
+      proxyArgs = ['proxy', '--kubeconfig', api.kubeconfig, '--mode', mode, '--node-name', nodeName,
+        '--cluster-cidr', '10.244.0.0/16', '--service-cidr', serviceCIDR,
+        // NodePorts only on loopback and the test bridge, never on the uplink address
+        '--nodeport-addresses', `127.0.0.0/8,${subnet}`,
+        '--load-balancer-ip-pool', lbIP, '--min-sync-period', '100ms', '--sync-period', '3s',
+        '--metrics-bind-address', `127.0.0.1:${metricsPort}`,
+        '--table-name', table, '--chain-prefix', prefix, '--service-bridge', svcBridge];
+      startProxy();
+      await waitHealthy();
+    });
+
+    let failed = false;
+    afterEach((t) => {
+      if ((t as { passed?: boolean }).passed === false) failed = true;
+    });
+
+    after(async () => {
+      if (!cleanedUp && serviceCIDR) await cleanupProxy().catch(() => undefined);
+      await proxy?.kill();
+      const ids = (await run('docker', ['ps', '-aq', '--filter', `label=${label}`])).stdout.trim();
+      if (ids) await run('docker', ['rm', '-f', ...ids.split('\n')]);
+      await run('docker', ['network', 'rm', network]);
+      if (routeLocalnetBefore !== undefined) await writeFile(routeLocalnet, routeLocalnetBefore).catch(() => undefined);
+      client?.close();
+      await kubectl?.cleanup();
+      await api?.stop();
+      if (api) await removeDir(api.dataDir);
+      // A failed run keeps the proxy's log for a look.
+      if (logDir && !failed) await removeDir(logDir);
+      else if (logDir) process.stderr.write(`proxy logs kept in ${logDir}\n`);
+    });
+
+    test('ClusterIP from the host balances over the backends', async () => {
+      await waitFor('ClusterIP to answer', async () => (await get(webIP, 38001)).ok, 20_000);
+      const seen = await answers(webIP, 38001, 50);
+      assert.ok(distinct(seen).length >= 2, `only ${distinct(seen)} answered`);
+      assert.ok(seen.every((h) => /^b[123]-/.test(h)), String(seen));
+    });
+
+    test('ClusterIP from another container', async () => {
+      const seen = await getFrom(client0, webIP, 38001, 12);
+      assert.equal(seen.length, 12, String(seen));
+      assert.ok(distinct(seen).length >= 2, `only ${distinct(seen)} answered`);
+    });
+
+    test('NodePort on 127.0.0.1 and on the node address', async () => {
+      assert.ok(webNodePort > 0);
+      for (const host of ['127.0.0.1', nodeIP]) {
+        const seen = await answers(host, webNodePort, 10);
+        assert.ok(seen.every((h) => /^b[123]-/.test(h)), `${host}: ${seen}`);
+      }
+    });
+
+    test('a backend reaches its own service (hairpin)', async () => {
+      const me = backends[0];
+      const seen = await getFrom(me.name, webIP, 38001, 20);
+      assert.equal(seen.length, 20, String(seen));
+      assert.ok(seen.includes(`b1-${id}`), `b1 never reached itself: ${seen}`);
+    });
+
+    test('sessionAffinity ClientIP sends one client to one backend', async () => {
+      const sticky = await createService('sticky', { sessionAffinity: 'ClientIP' });
+      await writeEndpoints('sticky', backends.map((b) => b.ip));
+      const ip = sticky.spec.clusterIP!;
+      await waitFor('sticky to answer', async () => (await get(ip, 38001)).ok, 20_000);
+      const fromHost = await answers(ip, 38001, 20);
+      assert.equal(distinct(fromHost).length, 1, String(fromHost));
+      const fromClient = await getFrom(client0, ip, 38001, 10);
+      assert.equal(distinct(fromClient).length, 1, String(fromClient));
+    });
+
+    test('LoadBalancer gets an EXTERNAL-IP from the pool that answers', async () => {
+      await createService('lb', { type: 'LoadBalancer', ports: [{ name: 'http', port: 38002, targetPort: 'web', protocol: 'TCP' }] });
+      await writeEndpoints('lb', backends.map((b) => b.ip));
+      const svc = await waitFor('ingress IP', async () => {
+        const s = await client.get<Service>(svcInfo(), 'default', 'lb');
+        return s.status?.loadBalancer?.ingress?.[0]?.ip ? s : undefined;
+      }, 20_000);
+      assert.equal(svc.status!.loadBalancer!.ingress![0].ip, lbIP);
+      const row = await kubectl.ok(['get', 'svc', 'lb', '--no-headers']);
+      assert.equal(row.trim().split(/\s+/)[3], lbIP, row);
+      await waitFor('LB IP to answer', async () => (await get(lbIP, 38002)).ok, 20_000);
+      const seen = await answers(lbIP, 38002, 10);
+      assert.ok(seen.every((h) => /^b[123]-/.test(h)), String(seen));
+    });
+
+    test('externalIPs answer like the ClusterIP', async () => {
+      await createService('extip', { externalIPs: [nodeIP], ports: [{ name: 'http', port: 38003, targetPort: 'web', protocol: 'TCP' }] });
+      await writeEndpoints('extip', backends.map((b) => b.ip));
+      await waitFor('externalIP to answer', async () => (await get(nodeIP, 38003)).ok, 20_000);
+      const seen = await answers(nodeIP, 38003, 10);
+      assert.ok(seen.every((h) => /^b[123]-/.test(h)), String(seen));
+    });
+
+    test('service CIDR traffic stays on the machine', async () => {
+      const unallocated = serviceCIDR.replace(/0\/24$/, '250');
+      assert.match(await sh('ip', ['route', 'get', unallocated]), new RegExp(`dev ${svcBridge} `));
+      // a VIP without rules is refused at once rather than left waiting for ARP in the empty bridge
+      const r = await get(unallocated, 38001);
+      assert.ok(!r.ok && r.ms < 1000, JSON.stringify(r));
+      const rules = await ruleset();
+      if (mode === 'nftables') assert.match(rules, new RegExp(`ip daddr ${serviceCIDR.replace(/\./g, '\\.')} oifname != "${svcBridge}" fib daddr type != local reject`));
+      else assert.match(rules, new RegExp(`-A ${prefix}-CIDR-GUARD -d ${serviceCIDR.replace(/\./g, '\\.')} ! -o ${svcBridge} .*-j REJECT`));
+    });
+
+    test('with no ready endpoint the ClusterIP and NodePort refuse at once', async () => {
+      await writeEndpoints('web', []);
+      const refused = async (host: string, port: number): Promise<HttpResult | undefined> => {
+        const r = await get(host, port);
+        return !r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') ? r : undefined;
+      };
+      const r = await waitFor('ClusterIP to refuse', () => refused(webIP, 38001), 20_000);
+      assert.ok(r.ms < 1000, `took ${r.ms} ms`);
+      const again = await get(webIP, 38001);
+      assert.ok(!again.ok && again.ms < 1000, JSON.stringify(again));
+      const np = await waitFor('NodePort to refuse', () => refused('127.0.0.1', webNodePort), 20_000);
+      assert.ok(np.ms < 1000, `took ${np.ms} ms`);
+      await writeEndpoints('web', backends.map((b) => b.ip));
+      await waitFor('ClusterIP to answer again', async () => (await get(webIP, 38001)).ok, 20_000);
+    });
+
+    test('restarting the proxy keeps traffic flowing', async () => {
+      await proxy!.kill('SIGTERM');
+      // rules stay while no proxy runs
+      assert.equal((await answers(webIP, 38001, 10)).length, 10);
+      startProxy();
+      const during = answers(webIP, 38001, 30);
+      await waitHealthy();
+      assert.equal((await during).length, 30);
+      assert.equal((await answers(webIP, 38001, 10)).length, 10);
+    });
+
+    test('a periodic full sync repairs a flushed ruleset', async () => {
+      if (mode === 'nftables') await sh('nft', ['flush', 'table', 'ip', table]);
+      else await sh('iptables', ['-t', 'nat', '-F', `${prefix}-SERVICES`]);
+      await waitFor('rules to be repaired', async () => (await get(webIP, 38001, 1000)).ok, 15_000);
+    });
+
+    test('/metrics reports syncs', async () => {
+      const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+      assert.match(text, /kubeproxy_sync_proxy_rules_duration_seconds_count\{mode="[a-z]+",kind="full"\} [1-9]/);
+      assert.match(text, /kubeproxy_sync_proxy_rules_last_timestamp_seconds [1-9]/);
+      assert.match(text, /kubeproxy_service_ports [1-9]/);
+    });
+
+    test('after deleting a service no rule of it remains', async () => {
+      const before1 = await ruleset();
+      assert.ok(before1.includes('default/web'));
+      await client.delete(svcInfo(), 'default', 'web');
+      await client.delete(epInfo(), 'default', 'web');
+      await waitFor('web rules to go', async () => {
+        const rs = await ruleset();
+        const np = mode === 'nftables' ? `tcp . ${webNodePort} ` : `--dport ${webNodePort} `;
+        return !rs.includes('default/web') && !new RegExp(`${webIP.replaceAll('.', '\\.')}[^0-9]`).test(rs) && !rs.includes(np);
+      }, 20_000);
+      const r = await get(webIP, 38001, 2000);
+      assert.ok(!r.ok);
+    });
+
+    test('--cleanup leaves the rules as they were before', async () => {
+      await cleanupProxy();
+      cleanedUp = true;
+      const after0 = await rulesSnapshot();
+      const added = [...after0].filter((l) => !before0.has(l));
+      const removed = [...before0].filter((l) => !after0.has(l));
+      assert.deepEqual(added, [], `rules left behind:\n${added.join('\n')}`);
+      assert.deepEqual(removed, [], `rules removed that were there before:\n${removed.join('\n')}`);
+      const all = (await sh('nft', ['list', 'ruleset'])) + (await sh('iptables-save', []));
+      assert.ok(!all.includes(table) && !all.includes(`${prefix}-`), 'our table or chains remain');
+      assert.ok(!(await sh('ip', ['route'])).includes(serviceCIDR.split('/')[0]), 'service route remains');
+      assert.ok(!existsSync(`/sys/class/net/${svcBridge}`), 'service bridge remains');
+    });
+  });
+}
+
+
+describe('proxy (ipvs mode)', () => {
+  test('refuses to start with a one-line reason when the kernel lacks IPVS', async (t) => {
+    if (existsSync('/proc/net/ip_vs')) {
+      t.skip('this kernel has IPVS');
+      return;
+    }
+    const r = await run('node', [KUBELITE, 'proxy', '--kubeconfig', '/nonexistent', '--mode', 'ipvs', '--metrics-bind-address', '']);
+    assert.equal(r.code, 1);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0], /^error: ipvs mode needs the ip_vs kernel module: /);
+    assert.equal(r.stdout, '');
+  });
+});
