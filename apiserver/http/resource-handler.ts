@@ -204,7 +204,7 @@ export class ResourceHandler {
     reply.hijack();
     this.hub.serve({
       info, namespace: r.namespace, filter, resourceVersion: first(q, 'resourceVersion'),
-      allowBookmarks: first(q, 'allowWatchBookmarks') === 'true', timeoutSeconds, render,
+      allowBookmarks: first(q, 'allowWatchBookmarks') === 'true', timeoutSeconds, render, plain: format !== 'table',
       sendInitialEvents: first(q, 'sendInitialEvents') === 'true',
     }, reply.raw);
   }

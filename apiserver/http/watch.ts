@@ -21,6 +21,8 @@ export interface WatchRequest {
   timeoutSeconds?: number;
   /** renders an object for the wire (Table rows or the object itself) */
   render: (obj: KubeObject) => unknown;
+  /** render is the identity: the event's JSON line can be shared with every such watcher */
+  plain?: boolean;
   sendInitialEvents?: boolean;
 }
 
@@ -123,6 +125,8 @@ export class WatchHub {
   }
 
   private dispatch(events: StorageEvent[]): void {
+    // one serialization per event and type for all plain-JSON watchers, not one per watcher
+    this.lineCache = new Map();
     for (const ev of events) {
       const prefix = ev.key.slice(0, ev.key.indexOf('/', ev.key.indexOf('/', 10) + 1) + 1);
       const set = this.watchers.get(prefix);
@@ -139,12 +143,22 @@ export class WatchHub {
     }
   }
 
+  private lineCache = new Map<KubeObject, Map<string, string>>();
+
   private send(w: Watcher, type: string, object: KubeObject): void {
     if (w.res.writableEnded) return;
     const info = w.req.info;
     const wanted = apiVersionOf(info.group, info.version);
-    const obj = object.apiVersion && object.apiVersion !== wanted ? convertObject(object, wanted) : object;
-    this.writeLine(w.res, { type, object: w.req.render(obj) });
+    if (w.req.plain && object.apiVersion === wanted) {
+      let byType = this.lineCache.get(object);
+      if (!byType) this.lineCache.set(object, (byType = new Map()));
+      let line = byType.get(type);
+      if (line === undefined) byType.set(type, (line = JSON.stringify({ type, object }) + '\n'));
+      w.res.write(line);
+    } else {
+      const obj = object.apiVersion && object.apiVersion !== wanted ? convertObject(object, wanted) : object;
+      this.writeLine(w.res, { type, object: w.req.render(obj) });
+    }
     if (w.res.writableLength > MAX_BUFFERED) w.close(); // a watcher that cannot keep up must relist
   }
 
