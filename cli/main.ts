@@ -5,6 +5,7 @@ import { registerProxy } from './commands/proxy.js';
 import { registerKubelet } from './commands/kubelet.js';
 import { registerControllerManager } from './commands/controller-manager.js';
 import { registerScheduler } from './commands/scheduler.js';
+import { registerVerbs } from './verbs/register.js';
 
 const program = new Command();
 program
@@ -19,6 +20,7 @@ registerProxy(program);
 registerKubelet(program);
 registerControllerManager(program);
 registerScheduler(program);
+registerVerbs(program);
 
 try {
   await program.parseAsync(process.argv);
