@@ -60,7 +60,7 @@ export class ResourceHandler {
         return r.name ? 'get' : 'list';
       case 'POST': return 'create';
       case 'PUT': return 'update';
-      case 'PATCH': return r.subresource === undefined && false ? 'apply' : 'patch';
+      case 'PATCH': return 'patch';
       case 'DELETE': return r.name ? 'delete' : 'deletecollection';
       default: return method.toLowerCase();
     }

@@ -97,7 +97,7 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
         if (pathname === '/metrics') {
           return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
         }
-        if (pathname.startsWith('/openapi/')) return serveOpenApi(pathname, url, reply);
+        if (pathname.startsWith('/openapi/')) return serveOpenApi(pathname, reply);
         const p = parseApiPath(pathname);
         switch (p.type) {
           case 'core-root':
@@ -167,7 +167,7 @@ function sendAggregated(reply: FastifyReply, doc: unknown): FastifyReply {
   return reply.code(200).header('content-type', AGGREGATED_DISCOVERY_CONTENT_TYPE).send(JSON.stringify(doc));
 }
 
-function serveOpenApi(pathname: string, url: URL, reply: FastifyReply): FastifyReply {
+function serveOpenApi(pathname: string, reply: FastifyReply): FastifyReply {
   if (pathname === '/openapi/v3') return send(reply, 200, openApiV3Root(), 'json');
   const m = /^\/openapi\/v3\/(api\/v1|apis\/([^/]+)\/([^/]+))$/.exec(pathname);
   if (m) {
@@ -175,7 +175,6 @@ function serveOpenApi(pathname: string, url: URL, reply: FastifyReply): FastifyR
     const version = m[3] ?? 'v1';
     const res = openApiV3Doc(group, version);
     if (res) {
-      void url;
       return reply.code(200).header('content-type', 'application/json').header('etag', `"${res.hash}"`).send(JSON.stringify(res.doc));
     }
   }

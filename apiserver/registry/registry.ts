@@ -20,7 +20,7 @@ import { initialStatus, keepStatusOnUpdate, mergeStatusUpdate, gracefulDeletionS
 import { ServiceAllocations } from './services.js';
 import { clone, deepEqual } from './equal.js';
 import { checkShape, formatShapeError, pruneUnknownFields, unknownFieldMessages } from '../typecheck/shape.js';
-import { toScale, scaleSelector } from './scale.js';
+import { toScale } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
 
@@ -226,7 +226,7 @@ export class Registry {
   /** PUT: replaces the object; a stale resourceVersion is a 409 Conflict. */
   async update(info: ResourceInfo, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     const incoming = checkBody(info, clone(body));
-    checkNameMatches(incoming, name, info);
+    checkNameMatches(incoming, name);
     return this.write(info, namespace, name, ctx, (cur) => {
       if (!cur) throw errors.notFound(info.resource, info.group, name);
       checkPrecondition(info, name, incoming.metadata.resourceVersion, cur);
@@ -250,7 +250,7 @@ export class Registry {
   /** PUT/PATCH of the status subresource: only status changes. */
   async updateStatus(info: ResourceInfo, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     const incoming = checkBody(info, clone(body));
-    checkNameMatches(incoming, name, info);
+    checkNameMatches(incoming, name);
     return this.write(info, namespace, name, ctx, (cur) => {
       if (!cur) throw errors.notFound(info.resource, info.group, name);
       checkPrecondition(info, name, incoming.metadata.resourceVersion, cur);
@@ -277,17 +277,17 @@ export class Registry {
       if (!stored) throw errors.notFound(info.resource, info.group, name);
       const cur = this.present(info, stored);
       if (subresource === 'scale') {
-        const scale = toScale(info, cur);
+        const scale = toScale(cur);
         const patched = runPatch(contentType, scale, body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
         return this.applyScale(info, patched, stored, ctx);
       }
       const patched = runPatch(contentType, cur, body, gvk);
-      checkNameMatches(patched, name, info);
+      checkNameMatches(patched, name);
       checkPrecondition(info, name, patched.metadata.resourceVersion, cur);
       const asStored = this.toStorage(info, patched);
       return subresource === 'status' ? this.prepareStatus(info, asStored, stored, ctx) : this.prepareUpdate(info, asStored, stored, ctx);
     });
-    return subresource === 'scale' ? toScale(info, result) : result;
+    return subresource === 'scale' ? toScale(result) : result;
   }
 
   /** Server-side apply: creates when missing, else merges the applied fields with ownership tracking. */
@@ -298,7 +298,7 @@ export class Registry {
     } catch (e) {
       throw errors.badRequest(`error decoding apply patch: ${(e as Error).message}`);
     }
-    checkNameMatches(applied, name, info);
+    checkNameMatches(applied, name);
     if (info.namespaced && namespace) applied.metadata.namespace ??= namespace;
     const gvk = { group: info.group, version: info.version, kind: info.kind };
     const key = this.key(info, namespace, name);
@@ -322,18 +322,18 @@ export class Registry {
   }
 
   getScale(info: ResourceInfo, namespace: string | undefined, name: string): KubeObject {
-    return toScale(info, this.get(info, namespace, name));
+    return toScale(this.get(info, namespace, name));
   }
 
   async updateScale(info: ResourceInfo, namespace: string | undefined, name: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
     if (body.kind && body.kind !== 'Scale') throw errors.badRequest(`expected a Scale, got ${body.kind}`);
-    checkNameMatches(body, name, info);
+    checkNameMatches(body, name);
     const obj = await this.write(info, namespace, name, ctx, (cur) => {
       if (!cur) throw errors.notFound(info.resource, info.group, name);
       checkPrecondition(info, name, body.metadata?.resourceVersion, cur);
       return this.applyScale(info, body, cur, ctx);
     });
-    return toScale(info, obj);
+    return toScale(obj);
   }
 
   private applyScale(info: ResourceInfo, scale: KubeObject, cur: KubeObject, ctx: WriteContext): KubeObject | null {
@@ -556,13 +556,12 @@ function checkBody(info: ResourceInfo, obj: KubeObject): KubeObject {
   return obj;
 }
 
-function checkNameMatches(obj: KubeObject, name: string, info: ResourceInfo): void {
+function checkNameMatches(obj: KubeObject, name: string): void {
   obj.metadata ??= {};
   if (obj.metadata.name === undefined || obj.metadata.name === '') obj.metadata.name = name;
   if (obj.metadata.name !== name) {
     throw errors.badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
   }
-  void info;
 }
 
 function checkPrecondition(info: ResourceInfo, name: string, rv: string | undefined, cur: KubeObject): void {

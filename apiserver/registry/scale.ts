@@ -1,6 +1,5 @@
 // The autoscaling/v1 Scale view of a workload (deployments/replicasets/statefulsets/scale).
 import type { KubeObject, LabelSelector } from '../../api/meta.js';
-import type { ResourceInfo } from '../../api/resources.js';
 import { labelSelectorToString } from '../../api/labels.js';
 
 export function scaleSelector(obj: KubeObject): string {
@@ -12,7 +11,7 @@ export function scaleSelector(obj: KubeObject): string {
   return labelSelectorToString(sel as LabelSelector);
 }
 
-export function toScale(info: ResourceInfo, obj: KubeObject): KubeObject {
+export function toScale(obj: KubeObject): KubeObject {
   const spec = (obj.spec ?? {}) as { replicas?: number };
   const status = (obj.status ?? {}) as { replicas?: number };
   const m = obj.metadata;
@@ -23,5 +22,4 @@ export function toScale(info: ResourceInfo, obj: KubeObject): KubeObject {
     spec: { replicas: spec.replicas ?? 0 },
     status: { replicas: status.replicas ?? 0, selector: scaleSelector(obj) },
   };
-  void info;
 }
