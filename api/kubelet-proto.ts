@@ -1,4 +1,4 @@
-// The kubelet's gRPC contract (logs, exec, port-forward, stats), shared as text so
+// The kubelet's gRPC contract (logs, exec, port-forward, stats, image load), shared as text so
 // the apiserver and the kubelet load the same definition without importing each other.
 import protobuf from 'protobufjs';
 import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
@@ -17,6 +17,12 @@ service Kubelet {
   // The client half-closing its side half-closes the TCP connection.
   rpc PortForward(stream PortForwardData) returns (stream PortForwardData);
   rpc Stats(StatsRequest) returns (StatsResponse);
+  // First message is ImageChunk.start, then the bytes of a \`docker save\` tar. The
+  // kubelet may answer before the tar ends when every image is already present.
+  rpc LoadImage(stream ImageChunk) returns (LoadImageResult);
+  // The IDs the node's Docker has for these names ("" when absent), so a client can
+  // skip \`docker save\` for images every node already has.
+  rpc ImageStatus(ImageStatusRequest) returns (ImageStatusResponse);
 }
 
 message LogRequest {
@@ -115,6 +121,41 @@ message StatsResponse {
   NodeStats node = 1;
   repeated PodStats pods = 2;
 }
+
+message ImageRef {
+  string name = 1;          // e.g. kubelite.local/web:latest
+  string id = 2;            // sha256:... as the sender's Docker has it; "" = unknown
+}
+
+message LoadImageStart {
+  repeated ImageRef images = 1;  // what the tar holds; each must be loaded for success
+}
+
+message ImageChunk {
+  oneof chunk {
+    LoadImageStart start = 1;
+    bytes data = 2;
+  }
+}
+
+message LoadedImage {
+  string name = 1;
+  string id = 2;
+  bool already_present = 3;
+}
+
+message LoadImageResult {
+  repeated LoadedImage images = 1;
+  uint64 bytes = 2;         // tar bytes the kubelet received
+}
+
+message ImageStatusRequest {
+  repeated string names = 1;
+}
+
+message ImageStatusResponse {
+  repeated ImageRef images = 1;  // in request order; id "" = not present
+}
 `;
 
 export const KUBELET_SERVICE = 'kubelite.kubelet.v1.Kubelet';
@@ -209,6 +250,62 @@ export interface NodeStats {
 export interface StatsResponse {
   node?: NodeStats;
   pods: PodStats[];
+}
+
+export interface ImageRef {
+  name: string;
+  id: string;
+}
+
+export interface LoadImageStart {
+  images: ImageRef[];
+}
+
+export type ImageChunk =
+  | { chunk?: 'start'; start: LoadImageStart }
+  | { chunk?: 'data'; data: Buffer };
+
+export interface LoadedImage {
+  name: string;
+  id: string;
+  alreadyPresent: boolean;
+}
+
+export interface LoadImageResult {
+  images: LoadedImage[];
+  bytes: number;
+}
+
+export interface ImageStatusRequest {
+  names: string[];
+}
+
+export interface ImageStatusResponse {
+  images: ImageRef[];
+}
+
+/** The JSON answer of `GET /api/v1/nodes/{node}/proxy/images/status?image=...`. */
+export interface NodeImageStatus extends ImageStatusResponse {
+  kind: 'ImageStatus';
+  apiVersion: 'v1';
+  node: string;
+}
+
+/** The JSON answer of `POST /api/v1/nodes/{node}/proxy/images/load`: the kubelet's result, named. */
+export interface NodeImageLoadResult extends LoadImageResult {
+  kind: 'ImageLoadResult';
+  apiVersion: 'v1';
+  node: string;
+}
+
+/** Where `kubelite image load` sends a `docker save` tar for one node (query: image=, id=). */
+export function imageLoadPath(node: string): string {
+  return `/api/v1/nodes/${encodeURIComponent(node)}/proxy/images/load`;
+}
+
+/** Where a client asks which of some images a node has (query: image=, repeated). */
+export function imageStatusPath(node: string): string {
+  return `/api/v1/nodes/${encodeURIComponent(node)}/proxy/images/status`;
 }
 
 let cached: PackageDefinition | undefined;

@@ -5,6 +5,9 @@ import { registerProxy } from './commands/proxy.js';
 import { registerKubelet } from './commands/kubelet.js';
 import { registerControllerManager } from './commands/controller-manager.js';
 import { registerScheduler } from './commands/scheduler.js';
+import { registerDns } from './commands/dns.js';
+import { registerUp } from './commands/up.js';
+import { registerDown } from './commands/down.js';
 import { registerVerbs } from './verbs/register.js';
 
 const program = new Command();
@@ -20,6 +23,9 @@ registerProxy(program);
 registerKubelet(program);
 registerControllerManager(program);
 registerScheduler(program);
+registerDns(program);
+registerUp(program);
+registerDown(program);
 registerVerbs(program);
 
 try {

@@ -225,6 +225,15 @@ export class EndpointsController extends Controller {
       this.ownWrites.forget(objectKey(ep));
       if (this.services.store.get(objectKey(ep))) this.enqueue(ep);
     });
+    // A sync that found the cache behind our last write waits for this event (else
+    // a second pod change within a write's round trip would wait out the 1 s retry).
+    const written = (ep: Endpoints): void => {
+      if (this.services.store.get(objectKey(ep))) this.enqueue(ep);
+    };
+    this.endpoints.on('add', written);
+    this.endpoints.on('update', (old, cur) => {
+      if (old.metadata.resourceVersion !== cur.metadata.resourceVersion) written(cur);
+    });
   }
 
   private enqueueServicesOf(pod: Pod): void {

@@ -14,16 +14,23 @@ import { LeaderElector } from '../client/leader-election.js';
 import { errorFields } from '../client/logger.js';
 import { RestClient } from '../client/rest.js';
 import type { Controller, ControllerContext } from './controller.js';
+import { CronJobController } from './cronjob.js';
+import { DaemonSetController } from './daemonset.js';
 import { DeploymentController } from './deployment.js';
 import { EndpointsController } from './endpoints.js';
 import { GarbageCollector } from './garbage-collector.js';
+import { HorizontalPodAutoscalerController } from './hpa.js';
+import { JobController } from './job.js';
 import { NamespaceController } from './namespace.js';
 import { NodeIpamController } from './node-ipam.js';
 import { PodGcController } from './node-lifecycle-pod-gc.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 import type { ControllerManagerOptions } from './options.js';
+import { PersistentVolumeBinder } from './persistentvolume-binder.js';
+import { LocalPathProvisioner } from './persistentvolume-provisioner.js';
 import { ReplicaSetController } from './replicaset.js';
 import { ReplicationControllerController } from './replication-controller.js';
+import { StatefulSetController } from './statefulset.js';
 import { TaintEvictionController } from './taint-eviction.js';
 
 export const LEASE_NAMESPACE = 'kube-system';
@@ -43,6 +50,13 @@ export const CONTROLLERS: ReadonlyArray<{ name: string; create: ControllerClass 
   { name: 'replicationcontroller', create: ReplicationControllerController },
   { name: 'deployment', create: DeploymentController },
   { name: 'endpoint', create: EndpointsController },
+  { name: 'daemonset', create: DaemonSetController },
+  { name: 'horizontalpodautoscaling', create: HorizontalPodAutoscalerController },
+  { name: 'job', create: JobController },
+  { name: 'cronjob', create: CronJobController },
+  { name: 'statefulset', create: StatefulSetController },
+  { name: 'persistentvolume-binder', create: PersistentVolumeBinder },
+  { name: 'local-path-provisioner', create: LocalPathProvisioner },
 ];
 
 export interface LeaderElectionTiming {

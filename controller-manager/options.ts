@@ -15,6 +15,10 @@ export interface ControllerManagerOptions {
   concurrentSyncs: number;
   /** identity for leader election (hostname_pid by default) */
   identity?: string;
+  /** how often each HorizontalPodAutoscaler is reconciled (--horizontal-pod-autoscaler-sync-period) */
+  hpaSyncPeriodMs?: number;
+  /** scale-down stabilization window for HPAs without their own (--horizontal-pod-autoscaler-downscale-stabilization) */
+  hpaDownscaleStabilizationMs?: number;
 }
 
 export const DEFAULT_OPTIONS: Omit<ControllerManagerOptions, 'kubeconfig'> = {
@@ -25,4 +29,6 @@ export const DEFAULT_OPTIONS: Omit<ControllerManagerOptions, 'kubeconfig'> = {
   nodeMonitorPeriodMs: 5_000,
   defaultTolerationSeconds: 300,
   concurrentSyncs: 5,
+  hpaSyncPeriodMs: 15_000,
+  hpaDownscaleStabilizationMs: 300_000,
 };

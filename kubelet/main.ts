@@ -4,7 +4,9 @@
 import Dockerode from 'dockerode';
 import { readFile } from 'node:fs/promises';
 import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { ROOT_DIR_ANNOTATION } from '../api/local-path.js';
 import type { Node, ResourceList } from '../api/types/index.js';
 import { generateCA, issueCertificate } from '../client/pki.js';
 import { loadKubeconfig, RestClient } from '../client/index.js';
@@ -14,9 +16,11 @@ import { HandlerRunner } from './handlers.js';
 import { ImageManager } from './images.js';
 import { NodeLease } from './lease.js';
 import { ensurePodNetwork, type PodNetwork } from './network.js';
-import { NodeStatusReporter, type NodeFacts } from './node-status.js';
+import { LocalPathReclaimer } from './local-path-reclaimer.js';
+import { nodeLabels, NodeStatusReporter, type NodeFacts } from './node-status.js';
 import { parseResolvConf } from './pod-files.js';
 import { PodManager } from './pod-manager.js';
+import { PodRoutesController } from './pod-routes-controller.js';
 import { PodWorker } from './pod-worker.js';
 import { ProbeManager } from './probes.js';
 import { DockerRuntime } from './runtime/docker.js';
@@ -46,6 +50,12 @@ export interface KubeletOptions {
   parallelPodStarts?: number;
   /** Lease duration; the lease is renewed every quarter of it (default 40 s) */
   nodeLeaseDurationSeconds?: number;
+  /** pod traffic inside it is routed host-gw between nodes and not masqueraded (default 10.244.0.0/16) */
+  clusterCIDR?: string;
+  /** keep routes to other nodes' podCIDRs and the pod-network iptables rules (default true) */
+  podRoutes?: boolean;
+  /** bit of the proxy's masquerade mark; packets carrying it keep being masqueraded (default 14) */
+  masqueradeBit?: number;
   logger: Logger;
 }
 
@@ -101,7 +111,9 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
     };
   };
   let node: Node | undefined;
-  const reporter = new NodeStatusReporter({ client, nodeName, log, facts, onNode: (n) => (node = n) });
+  // The local-path provisioner puts volumes under the root dir it reads from this annotation.
+  const rootDir = resolve(o.rootDir);
+  const reporter = new NodeStatusReporter({ client, nodeName, log, facts, onNode: (n) => (node = n), annotations: { [ROOT_DIR_ANNOTATION]: rootDir } });
   node = await registerWithRetry(reporter, log);
 
   // The control plane's podCIDR wins; --pod-cidr fills in when it assigned none.
@@ -115,6 +127,11 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
   if (o.podCIDR && podCIDR && podCIDR !== o.podCIDR) log.info({ podCIDR, flag: o.podCIDR }, 'using the podCIDR the control plane assigned');
   const network = await ensurePodNetwork(docker, nodeName, podCIDR, log);
   await pauseReady;
+  // Started after the pod bridge exists, so its connected route keeps our own podCIDR out of the routes.
+  const podRoutes = o.podRoutes === false ? undefined : new PodRoutesController({
+    client, nodeName, clusterCIDR: o.clusterCIDR ?? '10.244.0.0/16', masqueradeBit: o.masqueradeBit ?? 14, log,
+  });
+  podRoutes?.start();
 
   const runtime = new DockerRuntime(docker, nodeName, log);
   const handlers = new HandlerRunner(runtime);
@@ -164,12 +181,16 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
   if (!node) retryRegistration(reporter, log);
   events.record({ kind: 'Node', name: nodeName, uid: nodeName }, 'Normal', 'Starting', 'Starting kubelet.');
   await manager.start();
+  const reclaimer = new LocalPathReclaimer({ client, node: { name: nodeName, labels: nodeLabels(nodeName, system) }, rootDir, log: log.child({ component: 'local-path-reclaimer' }) });
+  reclaimer.start();
   log.info({ node: nodeName, nodeIP, podCIDR: network.subnet, grpcPort: grpc.port }, 'kubelet started');
 
   return {
     grpcPort: grpc.port,
     network,
     async close() {
+      reclaimer.stop();
+      await podRoutes?.stop();
       reporter.stop();
       lease.stop();
       staticPods?.stop();

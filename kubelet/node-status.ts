@@ -106,6 +106,8 @@ export interface ReporterOptions {
   /** current facts (called for every report) */
   facts: () => Promise<NodeFacts>;
   onNode?: (node: Node) => void;
+  /** annotations the kubelet publishes on its Node (e.g. its root dir for the local-path provisioner) */
+  annotations?: Record<string, string>;
 }
 
 export class NodeStatusReporter {
@@ -128,7 +130,7 @@ export class NodeStatusReporter {
     const body: Node = {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: this.o.nodeName, labels: nodeLabels(this.o.nodeName, f.system), annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+      metadata: { name: this.o.nodeName, labels: nodeLabels(this.o.nodeName, f.system), annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...this.o.annotations } },
       spec: {},
       status: buildNodeStatus(f, undefined, now),
     };
@@ -142,6 +144,10 @@ export class NodeStatusReporter {
       const missing = Object.entries(nodeLabels(this.o.nodeName, f.system)).filter(([k, v]) => node.metadata.labels?.[k] !== v);
       if (missing.length) {
         node = await this.o.client.patch<Node>(nodes, undefined, this.o.nodeName, { metadata: { labels: Object.fromEntries(missing) } }, 'merge', { timeoutMs: 10_000 });
+      }
+      const stale = Object.entries(this.o.annotations ?? {}).filter(([k, v]) => node.metadata.annotations?.[k] !== v);
+      if (stale.length) {
+        node = await this.o.client.patch<Node>(nodes, undefined, this.o.nodeName, { metadata: { annotations: Object.fromEntries(stale) } }, 'merge', { timeoutMs: 10_000 });
       }
     }
     this.setNode(node);

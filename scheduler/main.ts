@@ -9,7 +9,10 @@ import { findResource } from '../api/resources.js';
 import type { Node, Pod } from '../api/types/index.js';
 import { InformerFactory, LeaderElector, loadKubeconfig, RestClient } from '../client/index.js';
 import { wireHandlers } from './handlers.js';
+import { defaultProfile } from './plugins/index.js';
 import { Scheduler, type SchedulerCounters } from './scheduler.js';
+import { storageCaches } from './volume-informers.js';
+import { VolumePreBinder } from './volume-prebind.js';
 
 export interface LeaderElectionOptions {
   leaseDurationSeconds: number;
@@ -75,6 +78,9 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
   const unassigned = factory.get<Pod>(podsInfo, { fieldSelector: `spec.nodeName=,${phaseLive}` });
   const assigned = factory.get<Pod>(podsInfo, { fieldSelector: `spec.nodeName!=,${phaseLive}` });
 
+  // Storage events only arrive once the factory starts, after the scheduler exists.
+  const volumes = storageCaches(factory, nodes, () => scheduler.queue.moveAllToActiveOrBackoff('StorageChange'));
+  const preBinder = new VolumePreBinder(client, volumes, log.child({ component: 'volume-binding' }));
   const scheduler = new Scheduler({
     client,
     reportClient,
@@ -83,6 +89,8 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
     percentageOfNodesToScore: o.percentageOfNodesToScore,
     maxBindsInFlight: maxBinds,
     lookupPending: (key) => unassigned.store.get(key),
+    profile: defaultProfile(volumes),
+    preBind: (info, node) => preBinder.preBind(info, node),
   });
   wireHandlers({ nodes, unassigned, assigned }, scheduler.cache, scheduler.queue, schedulerNamesFor(o.schedulerName));
   factory.start(stop.signal);

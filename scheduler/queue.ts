@@ -25,7 +25,7 @@ export interface QueuedPod {
 }
 
 /** Cluster changes that may let unschedulable pods fit. */
-export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodDelete';
+export type ClusterEvent = 'NodeAdd' | 'NodeUpdate' | 'AssignedPodDelete' | 'StorageChange';
 
 export interface SchedulingQueueOptions {
   initialBackoffMs?: number;

@@ -31,6 +31,8 @@ export interface SchedulerConfig {
   maxBindsInFlight?: number;
   /** the pending pod as the informer knows it now; pods gone from there are skipped */
   lookupPending?: (key: string) => Pod | undefined;
+  /** runs after a node is chosen and before the binding (volume binding); a throw retries the pod */
+  preBind?: (info: PodInfo, nodeName: string) => Promise<void>;
 }
 
 export interface SchedulerCounters {
@@ -131,6 +133,7 @@ export class Scheduler {
   /** Binds in the background; the pod stays in flight in the queue until the apiserver answers. Never rejects. */
   private async bind(q: QueuedPod, info: PodInfo, nodeName: string): Promise<void> {
     try {
+      await this.cfg.preBind?.(info, nodeName);
       await this.binder.bind(info, nodeName);
     } catch (e) {
       this.cache.forget(info.uid);

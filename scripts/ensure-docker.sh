@@ -25,7 +25,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if ! docker info >/dev/null 2>&1; then
-  if pgrep -x dockerd >/dev/null 2>&1; then
+  # Only the system daemon counts (its pidfile); other dockerds (tests' per-node
+  # daemons with their own sockets) must not stop us from starting it.
+  if [ -f /var/run/docker.pid ] && kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
     echo "ensure-docker: dockerd is running but not answering yet" >&2
   else
     echo "ensure-docker: starting dockerd" >&2

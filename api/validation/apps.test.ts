@@ -145,3 +145,18 @@ test('controller revisions need data and keep it', () => {
   next.revision = -1;
   assert.deepEqual(lines(createErrors(next)), ['data: Required value: data is mandatory', 'revision: Invalid value: -1: must be greater than or equal to 0']);
 });
+
+test('statefulset: mounts of a volumeClaimTemplate validate; mounts of nothing do not', () => {
+  const withClaim = errs(workload('StatefulSet'), (s) => {
+    const spec = s.spec as { template: { spec: { containers: Array<{ volumeMounts?: unknown[] }> } }; volumeClaimTemplates?: unknown[] };
+    spec.template.spec.containers[0].volumeMounts = [{ name: 'www', mountPath: '/data' }];
+    spec.volumeClaimTemplates = [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }];
+  });
+  assert.deepEqual(withClaim, []);
+  const dangling = errs(workload('StatefulSet'), (s) => {
+    const spec = s.spec as { template: { spec: { containers: Array<{ volumeMounts?: unknown[] }> } } };
+    spec.template.spec.containers[0].volumeMounts = [{ name: 'www', mountPath: '/data' }];
+  });
+  assert.equal(dangling.length, 1);
+  assert.match(dangling[0], /volumeMounts\[0\]\.name: Not found: "www"/);
+});

@@ -7,8 +7,8 @@ import type { PodTemplateSpec } from '../types/core.js';
 import { matches, selectorFromLabelSelector, validateLabelSelector } from '../labels.js';
 import type { Selector } from '../labels.js';
 import {
-  asRecord, child, forbidden, goIntOrString, goLabelSelector, goStringMap, immutableField, invalid, isRecord,
-  nonNegative, notSupported, required, semanticEqual,
+  asArray, asRecord, child, forbidden, goIntOrString, goLabelSelector, goStringMap, immutableField, invalid, isRecord,
+  nonNegative, notSupported, required, semanticEqual, str,
 } from './field.js';
 import { validatePodTemplateSpec } from './pod.js';
 
@@ -245,6 +245,20 @@ function validateStatefulSetStrategy(strategy: unknown, path: string): FieldErro
   }
 }
 
+/**
+ * The template as its pods will be: each volumeClaimTemplate becomes a volume of
+ * that name, so mounts of a claim validate (Kubernetes skips the pod spec here
+ * for that reason; checking the union keeps the other checks).
+ */
+function withClaimVolumes(template: PodTemplateSpec, claims: unknown): PodTemplateSpec {
+  const names = asArray<Record<string, unknown>>(claims).map((c) => str(asRecord(c.metadata).name)).filter(Boolean);
+  if (!names.length || !isRecord(template.spec)) return template;
+  const volumes = asArray<Record<string, unknown>>(template.spec.volumes).filter((v) => !names.includes(str(v.name)));
+  const claimVolumes = names.map((name) => ({ name, persistentVolumeClaim: { claimName: name } }));
+  // Appended, so errors about the template's own volumes keep their indexes.
+  return { ...template, spec: { ...template.spec, volumes: [...volumes, ...claimVolumes] } } as PodTemplateSpec;
+}
+
 export function validateStatefulSet(obj: KubeObject): FieldError[] {
   const spec = asRecord((obj as StatefulSet).spec);
   const errs: FieldError[] = [];
@@ -268,7 +282,7 @@ export function validateStatefulSet(obj: KubeObject): FieldError[] {
     return errs;
   }
   errs.push(...validateSelectorMatchesTemplate(selector, template, 'spec.template'));
-  errs.push(...validatePodTemplateSpec(template, 'spec.template'));
+  errs.push(...validatePodTemplateSpec(withClaimVolumes(template, spec.volumeClaimTemplates), 'spec.template'));
   const tspec = asRecord(template.spec);
   if (tspec.restartPolicy !== 'Always') errs.push(notSupported('spec.template.spec.restartPolicy', tspec.restartPolicy ?? '', ['Always']));
   if (tspec.activeDeadlineSeconds !== undefined && tspec.activeDeadlineSeconds !== null) {

@@ -27,6 +27,8 @@ export interface RouteExtension {
   handle(req: FastifyRequest, reply: FastifyReply, user: UserInfo, pathname: string): Promise<boolean> | boolean;
   /** HTTP Upgrade requests (WebSocket exec/attach/port-forward); returns true when it took the socket */
   handleUpgrade?(req: IncomingMessage, socket: Duplex, head: Buffer, user: UserInfo, pathname: string): boolean;
+  /** request bodies of these media types are left unread for the extension to stream (no size limit) */
+  rawBodyContentTypes?: string[];
 }
 
 export interface ServerOptions {
@@ -67,6 +69,9 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
+  for (const ct of new Set((opts.extensions ?? []).flatMap((e) => e.rawBodyContentTypes ?? []))) {
+    app.addContentTypeParser(ct, (_req, _payload, done) => done(null, undefined));
+  }
 
   app.setErrorHandler((err, req, reply) => {
     const status = toStatus(err);

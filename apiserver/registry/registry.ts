@@ -23,6 +23,7 @@ import { checkShape, formatShapeError, pruneUnknownFields, unknownFieldMessages 
 import { toScale } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
+import { admitPersistentVolumeClaim } from './default-storage-class.js';
 
 export interface RequestUser {
   name: string;
@@ -215,6 +216,9 @@ export class Registry {
     applyDefaults(obj);
     if (info.group === 'batch' && info.resource === 'jobs') prepareJobOnCreate(obj as Parameters<typeof prepareJobOnCreate>[0], meta.uid!);
     if (info.group === '' && info.resource === 'pods') admitPod(obj, this.opts.podAdmission);
+    if (info.group === '' && info.resource === 'persistentvolumeclaims') {
+      admitPersistentVolumeClaim(obj, this.store.list(resourcePrefix('storage.k8s.io', 'storageclasses')));
+    }
     const status = initialStatus(info, obj);
     if (status === undefined) delete obj.status;
     else obj.status = status;

@@ -1,5 +1,5 @@
-// The streams extension of the apiserver: pods/log, pods/exec, pods/portforward
-// (proxied to the pod's kubelet over gRPC) and metrics.k8s.io/v1beta1.
+// The streams extension of the apiserver: pods/log, pods/exec, pods/portforward,
+// nodes/proxy/images/{load,status} (proxied to the kubelet over gRPC) and metrics.k8s.io/v1beta1.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,6 +17,8 @@ import { runExecSession } from './exec.js';
 import { KubeletClients, type KubeletClientTls } from './kubelet-client.js';
 import { serveLog } from './log.js';
 import { serveMetrics } from './metrics.js';
+import { serveImageLoad, serveImageStatus } from './image-load.js';
+import { IMAGE_TAR_CONTENT_TYPE } from './image-load-query.js';
 import { checkExecAllowed, resolveContainer } from './pods.js';
 import {
   SPDY_TUNNEL_PROTOCOL, isSpdyUpgrade, negotiatePortForwardProtocol, parsePorts, runChannelPortForward, runDirectSpdyPortForward,
@@ -110,10 +112,16 @@ export function createStreamsExtension(opts: StreamsExtensionOptions): StreamsEx
   };
 
   return {
+    rawBodyContentTypes: [IMAGE_TAR_CONTENT_TYPE],
+
     async handle(req: FastifyRequest, reply: FastifyReply, _user, pathname: string): Promise<boolean> {
       const route = matchRoute(pathname);
       if (!route) return false;
       const url = new URL(req.url, 'https://x');
+      if (route.kind === 'node-images') {
+        await (route.action === 'load' ? serveImageLoad : serveImageStatus)(ctx, route.node, req, reply);
+        return true;
+      }
       if (route.kind === 'metrics') {
         if (req.method !== 'GET') throw errors.methodNotAllowed('the server does not allow this method on the requested resource');
         const body = await serveMetrics(ctx, route, url.searchParams);

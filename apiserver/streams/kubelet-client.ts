@@ -4,8 +4,8 @@ import * as grpc from '@grpc/grpc-js';
 import { isIP } from 'node:net';
 import { checkServerIdentity, type PeerCertificate } from 'node:tls';
 import {
-  KUBELET_SERVICE, kubeletPackageDefinition, type ExecInput, type ExecOutput, type LogChunk, type LogRequest,
-  type PortForwardData, type StatsRequest, type StatsResponse,
+  KUBELET_SERVICE, kubeletPackageDefinition, type ExecInput, type ExecOutput, type ImageChunk, type ImageStatusRequest,
+  type ImageStatusResponse, type LoadImageResult, type LogChunk, type LogRequest, type PortForwardData, type StatsRequest, type StatsResponse,
 } from '../../api/kubelet-proto.js';
 import { ApiError, statusOf, type StatusReason } from '../../api/errors.js';
 import type { KubeletAddress } from './pods.js';
@@ -22,6 +22,8 @@ export interface KubeletStub {
   Exec(opts?: grpc.CallOptions): grpc.ClientDuplexStream<ExecInput, ExecOutput>;
   PortForward(opts?: grpc.CallOptions): grpc.ClientDuplexStream<PortForwardData, PortForwardData>;
   Stats(req: StatsRequest, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: StatsResponse) => void): grpc.ClientUnaryCall;
+  LoadImage(cb: (err: grpc.ServiceError | null, res?: LoadImageResult) => void): grpc.ClientWritableStream<ImageChunk>;
+  ImageStatus(req: ImageStatusRequest, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: ImageStatusResponse) => void): grpc.ClientUnaryCall;
   close(): void;
 }
 

@@ -4,7 +4,8 @@ export type PodStreamSubresource = 'log' | 'exec' | 'attach' | 'portforward';
 
 export type StreamRoute =
   | { kind: 'pod'; namespace: string; name: string; subresource: PodStreamSubresource }
-  | { kind: 'metrics'; resource: 'pods' | 'nodes'; namespace?: string; name?: string };
+  | { kind: 'metrics'; resource: 'pods' | 'nodes'; namespace?: string; name?: string }
+  | { kind: 'node-images'; node: string; action: 'load' | 'status' };
 
 const POD_SUBRESOURCES = new Set<string>(['log', 'exec', 'attach', 'portforward']);
 export const METRICS_GROUP_VERSION = 'metrics.k8s.io/v1beta1';
@@ -18,6 +19,10 @@ export function matchRoute(pathname: string): StreamRoute | undefined {
   }
   if (parts.length === 7 && parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'namespaces' && parts[4] === 'pods' && POD_SUBRESOURCES.has(parts[6])) {
     return { kind: 'pod', namespace: parts[3], name: parts[5], subresource: parts[6] as PodStreamSubresource };
+  }
+  if (parts.length === 7 && parts[0] === 'api' && parts[1] === 'v1' && parts[2] === 'nodes' && parts[4] === 'proxy' && parts[5] === 'images'
+    && (parts[6] === 'load' || parts[6] === 'status')) {
+    return { kind: 'node-images', node: parts[3], action: parts[6] };
   }
   if (parts[0] !== 'apis' || parts[1] !== 'metrics.k8s.io' || parts[2] !== 'v1beta1') return undefined;
   const rest = parts.slice(3);

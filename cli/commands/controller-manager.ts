@@ -47,6 +47,8 @@ export function registerControllerManager(program: Command): void {
     .addOption(new Option('--node-monitor-period <d>', 'how often every node\'s health is checked').argParser(durationFlag('node-monitor-period')).default(5_000, '5s'))
     .option('--default-toleration-seconds <s>', 'tolerationSeconds assumed for pods without a not-ready/unreachable toleration', parseIntFlag('default-toleration-seconds'), 300)
     .option('--concurrent-syncs <n>', 'workers per controller', parseIntFlag('concurrent-syncs'), 5)
+    .addOption(new Option('--horizontal-pod-autoscaler-sync-period <d>', 'how often each HorizontalPodAutoscaler is reconciled').argParser(durationFlag('horizontal-pod-autoscaler-sync-period')).default(15_000, '15s'))
+    .addOption(new Option('--horizontal-pod-autoscaler-downscale-stabilization <d>', 'an HPA scales down only to the highest recommendation of this window').argParser(durationFlag('horizontal-pod-autoscaler-downscale-stabilization')).default(300_000, '5m0s'))
     .option('--controllers <list>', 'controllers to run: * for all, name to enable, -name to disable (comma-separated)', '*')
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
@@ -57,10 +59,11 @@ Examples:
     .action(async (o: {
       kubeconfig: string; leaderElect: boolean; leaderElectLeaseDuration: number; leaderElectRenewDeadline: number; leaderElectRetryPeriod: number;
       clusterCidr: string; nodeCidrMaskSize: number; nodeMonitorGracePeriod: number; nodeMonitorPeriod: number;
-      defaultTolerationSeconds: number; concurrentSyncs: number; controllers: string; logLevel: string;
+      defaultTolerationSeconds: number; concurrentSyncs: number; horizontalPodAutoscalerSyncPeriod: number; horizontalPodAutoscalerDownscaleStabilization: number; controllers: string; logLevel: string;
     }) => {
       const logger = pino({ name: 'controller-manager', level: o.logLevel });
       if (o.nodeMonitorPeriod <= 0) throw new Error('--node-monitor-period must be positive');
+      if (o.horizontalPodAutoscalerSyncPeriod <= 0) throw new Error('--horizontal-pod-autoscaler-sync-period must be positive');
       if (o.leaderElectRenewDeadline >= o.leaderElectLeaseDuration) {
         throw new Error('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration');
       }
@@ -78,6 +81,8 @@ Examples:
         nodeMonitorPeriodMs: o.nodeMonitorPeriod,
         defaultTolerationSeconds: o.defaultTolerationSeconds,
         concurrentSyncs: Math.max(1, o.concurrentSyncs),
+        hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+        hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
         controllers: o.controllers.split(','),
         leaderElection: {
           leaseDurationSeconds: Math.max(1, Math.ceil(o.leaderElectLeaseDuration / 1000)),

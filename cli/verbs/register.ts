@@ -21,6 +21,7 @@ import { registerTop } from './top.js';
 import { registerClusterInfo } from './cluster-info.js';
 import { registerConfig } from './config.js';
 import { registerCompletion } from './completion.js';
+import { registerImage } from './image-load.js';
 
 const REGISTRARS: Array<(program: Command) => void> = [
   registerGet,
@@ -43,6 +44,7 @@ const REGISTRARS: Array<(program: Command) => void> = [
   registerClusterInfo,
   registerConfig,
   registerCompletion,
+  registerImage,
 ];
 
 export function registerVerbs(program: Command): void {

@@ -1,12 +1,12 @@
-// The kubelet's gRPC endpoint for the apiserver: logs, exec, port-forward and stats,
+// The kubelet's gRPC endpoint for the apiserver: logs, exec, port-forward, stats and image load,
 // over mutual TLS with the cluster CA. Only the apiserver's kubelet-client identity
 // (or a system:masters certificate) may call it.
 import * as grpc from '@grpc/grpc-js';
 import type Dockerode from 'dockerode';
 import type { PeerCertificate } from 'node:tls';
 import {
-  KUBELET_SERVICE, kubeletPackageDefinition, type ExecInput, type ExecOutput, type LogChunk, type LogRequest, type PortForwardData,
-  type StatsRequest, type StatsResponse,
+  KUBELET_SERVICE, kubeletPackageDefinition, type ExecInput, type ExecOutput, type ImageChunk, type ImageStatusRequest,
+  type ImageStatusResponse, type LoadImageResult, type LogChunk, type LogRequest, type PortForwardData, type StatsRequest, type StatsResponse,
 } from '../../api/kubelet-proto.js';
 import type { Logger } from '../../client/logger.js';
 import { errorFields } from '../../client/logger.js';
@@ -15,6 +15,7 @@ import { serveLogs } from './logs.js';
 import { serveExec } from './exec.js';
 import { servePortForward } from './portforward.js';
 import { collectStats } from './stats.js';
+import { imageStatus, serveLoadImage } from './image-load.js';
 
 export interface KubeletGrpcOptions {
   port: number;
@@ -100,6 +101,14 @@ export async function startKubeletGrpcServer(opts: KubeletGrpcOptions): Promise<
           callback(toKubeletError(err));
         },
       );
+    },
+    LoadImage: (call: grpc.ServerReadableStream<ImageChunk, LoadImageResult>, callback: grpc.sendUnaryData<LoadImageResult>) => {
+      if (!allowed(call)) return callback(forbidden());
+      serveLoadImage(docker, logger, call, callback);
+    },
+    ImageStatus: (call: grpc.ServerUnaryCall<ImageStatusRequest, ImageStatusResponse>, callback: grpc.sendUnaryData<ImageStatusResponse>) => {
+      if (!allowed(call)) return callback(forbidden());
+      imageStatus(docker, call.request).then((r) => callback(null, r), (err: unknown) => callback(toKubeletError(err)));
     },
   };
   server.addService(serviceDefinition(), impl);

@@ -12,8 +12,10 @@ import { nodeUnschedulableFilter } from './node-unschedulable.js';
 import { resourcesFitFilter } from './resources-fit.js';
 import { spreadOwnerScorePlugin } from './spread-owner.js';
 import { taintTolerationFilter, taintTolerationScore } from './taint-toleration.js';
+import { volumeBindingFilter, type VolumeLister } from './volume-binding.js';
 
-export function defaultProfile(): Profile {
+/** `volumes`: the storage caches; without them pods' claims are not looked at. */
+export function defaultProfile(volumes?: VolumeLister): Profile {
   return {
     filters: [
       nodeReadyFilter,
@@ -24,6 +26,7 @@ export function defaultProfile(): Profile {
       nodeAffinityFilter,
       hostPortsFilter,
       resourcesFitFilter,
+      ...(volumes ? [volumeBindingFilter(volumes)] : []),
     ],
     scores: [
       leastAllocatedScorePlugin,

@@ -56,9 +56,11 @@ export interface Proc {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export function startProcess(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}): Proc {
+/** `wrap` runs kubelite under another command, e.g. `['nsenter', '--net=/run/netns/x']` (which execs, so signals reach kubelite). */
+export function startProcess(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}, wrap: string[] = []): Proc {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [KUBELITE, ...args], { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
+  const argv = [...wrap, process.execPath, KUBELITE, ...args];
+  const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   closeSync(fd);
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   return {
@@ -100,7 +102,12 @@ export async function startApiserver(opts: { dataDir?: string; extraArgs?: strin
       await api.proc.kill(signal);
     },
   };
-  await waitReady(api);
+  // A server that never got ready must not outlive the test (nor keep its process alive).
+  await waitReady(api).catch(async (e: unknown) => {
+    await api.proc.kill('SIGKILL');
+    if (!opts.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw e;
+  });
   api.ca = await readFile(join(dataDir, 'pki', 'ca.crt'), 'utf8');
   return api;
 }
@@ -120,7 +127,7 @@ async function waitReady(api: Apiserver): Promise<void> {
       req.on('timeout', () => req.destroy());
     });
     return code === 200;
-  }, 30_000, 100);
+  }, 60_000, 100);
 }
 
 export interface RunResult {

@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import pino from 'pino';
 import { buildKubeconfig } from '../../client/kubeconfig.js';
 import { issueCertificate } from '../../client/pki.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { RestClient } from '../../client/rest.js';
 import { findResource } from '../../api/resources.js';
+import { cleanupPodNetwork } from '../../kubelet/pod-routes-controller.js';
 import type { Node, Pod } from '../../api/types/index.js';
 import { freePort, removeDir, startProcess, tempDir, waitFor, REPO, type Apiserver, type Proc } from './harness.js';
 
@@ -70,7 +72,23 @@ function overlaps(a: string, b: string): boolean {
   return a0 <= b1 && b0 <= a1;
 }
 
-export async function startKubelet(api: Apiserver, opts: { nodeName?: string; nodeIp?: string; podCIDR?: string; extraArgs?: string[]; manifestDir?: string } = {}): Promise<KubeletProc> {
+export interface StartKubeletOptions {
+  nodeName?: string;
+  nodeIp?: string;
+  podCIDR?: string;
+  extraArgs?: string[];
+  manifestDir?: string;
+  /** apiserver URL written into the kubelet's kubeconfig (default api.url), e.g. one reachable from a netns */
+  server?: string;
+  /** run the kubelet inside this `ip netns` (nsenter, so cgroup mounts stay visible) */
+  netns?: string;
+  /** Docker endpoint (default the host's) */
+  dockerHost?: string;
+  /** host-gw routes and pod-network iptables rules; off by default so tests leave no chains behind, removed by cleanup() when on */
+  podRoutes?: boolean;
+}
+
+export async function startKubelet(api: Apiserver, opts: StartKubeletOptions = {}): Promise<KubeletProc> {
   const nodeName = opts.nodeName ?? uniqueNodeName();
   const rootDir = await tempDir(`kubelet-${nodeName}`);
   const nodeIp = opts.nodeIp ?? '127.0.0.1';
@@ -81,7 +99,7 @@ export async function startKubelet(api: Apiserver, opts: { nodeName?: string; no
   await mkdir(pki, { recursive: true });
   const kubeconfig = join(pki, 'kubelet.kubeconfig');
   await writeFile(kubeconfig, buildKubeconfig({
-    clusterName: 'kubelite', server: api.url, caData: ca.certPem, contextName: nodeName,
+    clusterName: 'kubelite', server: opts.server ?? api.url, caData: ca.certPem, contextName: nodeName,
     user: { name: `system:node:${nodeName}`, certData: client.certPem, keyData: client.keyPem },
   }));
   await writeFile(join(pki, 'kubelet.crt'), serving.certPem);
@@ -94,14 +112,18 @@ export async function startKubelet(api: Apiserver, opts: { nodeName?: string; no
     '--pod-cidr', podCIDR, '--node-ip', nodeIp, '--grpc-port', String(grpcPort), '--grpc-bind-address', '127.0.0.1',
     '--tls-cert-file', join(pki, 'kubelet.crt'), '--tls-private-key-file', join(pki, 'kubelet.key'), '--client-ca-file', join(pki, 'ca.crt'),
     ...(opts.manifestDir ? ['--pod-manifest-path', opts.manifestDir] : []),
+    ...(opts.dockerHost ? ['--docker-host', opts.dockerHost] : []),
+    ...(opts.podRoutes ? [] : ['--no-pod-routes']),
     ...(opts.extraArgs ?? []),
   ];
+  // nsenter rather than `ip netns exec`, which would hide the cgroup mounts Docker needs.
+  const wrap = opts.netns ? ['nsenter', `--net=/run/netns/${opts.netns}`] : [];
   const logFile = join(rootDir, 'kubelet.log');
   const k: KubeletProc = {
     nodeName, rootDir, grpcPort, podCIDR, logFile,
-    proc: startProcess(args, logFile),
+    proc: startProcess(args, logFile, {}, wrap),
     async restart() {
-      k.proc = startProcess(args, logFile);
+      k.proc = startProcess(args, logFile, {}, wrap);
       await waitNodeReady(api, k);
     },
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
@@ -109,6 +131,11 @@ export async function startKubelet(api: Apiserver, opts: { nodeName?: string; no
     },
     async cleanup() {
       await k.proc.kill('SIGKILL').catch(() => undefined);
+      if (opts.podRoutes && opts.netns) {
+        await execFileP('nsenter', [`--net=/run/netns/${opts.netns}`, process.execPath, join(REPO, 'bin', 'kubelite'), 'kubelet', '--cleanup', '--node-name', nodeName]).catch(() => undefined);
+      } else if (opts.podRoutes) {
+        await cleanupPodNetwork(nodeName, pino({ level: 'silent' })).catch(() => undefined);
+      }
       await removeNodeContainers(nodeName);
       for (let i = 0; i < 10; i++) {
         const err = await docker.getNetwork(`kubelite-${nodeName}`).remove().then(() => undefined, (e: { statusCode?: number }) => e);

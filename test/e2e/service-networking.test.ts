@@ -1,0 +1,277 @@
+// Service networking through the real flow, in nftables and iptables mode: the
+// real kubectl creates and exposes a Deployment; the controller-manager makes its
+// pods and their Endpoints, the scheduler binds them, a kubelet runs them in
+// Docker, `kubelite proxy` programs the kernel and `kubelite dns` answers for
+// Services. The node's address is the gateway of its pod bridge (never the
+// uplink), so all test traffic stays on loopback, that bridge and its pods.
+// Run one mode with KUBELITE_PROXY_E2E_MODES=iptables.
+import { after, afterEach, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Endpoints, Pod, Service } from '../../api/types/index.js';
+import type { RestClient } from '../../client/rest.js';
+import { freePort, Kubectl, removeDir, startApiserver, startProcess, tempDir, waitFor, type Apiserver, type Proc } from './harness.js';
+import { adminClient, ensureImages, isRunningReady, podsInfo, startKubelet, type KubeletProc } from './kubelet-harness.js';
+import {
+  answers, distinct, freeSubnet, get, ncGetScript, nonEmptyLines, proxyModes, refused, saveRouteLocalnet, serviceRanges,
+  serviceRuleLines, sh, TestProxy,
+} from './net-harness.js';
+
+const WEB = 'kubelite.local/web:latest';
+const BUSYBOX = 'kubelite.local/busybox:latest';
+
+for (const mode of proxyModes()) {
+  describe(`service networking through the real flow (${mode} mode)`, { concurrency: false, timeout: 600_000 }, () => {
+    const id = randomBytes(3).toString('hex');
+    const nodeName = `svcnet-${id}`;
+    let api: Apiserver;
+    let client: RestClient;
+    let kubectl: Kubectl;
+    let controllerManager: Proc | undefined;
+    let scheduler: Proc | undefined;
+    let kubelet: KubeletProc | undefined;
+    let dns: Proc | undefined;
+    let proxy: TestProxy | undefined;
+    let restoreRouteLocalnet: (() => Promise<void>) | undefined;
+    let logDir: string;
+    let podCIDR: string;
+    let nodeIP: string;
+    let lbIP: string;
+    let serviceCIDR: string;
+    let webIP = '';
+    let webNodePort = 0;
+    let ready = false;
+
+    const epInfo = () => client.resource('v1', 'Endpoints');
+
+    async function webPods(): Promise<Pod[]> {
+      return (await client.list<Pod>(podsInfo, 'default', { labelSelector: 'app=web' })).items;
+    }
+
+    /** The IPs the Endpoints controller lists as ready for a service. */
+    async function readyEndpoints(name: string): Promise<string[]> {
+      const ep = await client.get<Endpoints>(epInfo(), 'default', name).catch(() => undefined);
+      return (ep?.subsets ?? []).flatMap((s) => (s.addresses ?? []).map((a) => a.ip)).sort();
+    }
+
+    /** n GETs from inside a pod, through the apiserver's exec stream to the kubelet. */
+    async function getFromPod(pod: string, host: string, port: number, n: number): Promise<string[]> {
+      return nonEmptyLines(await kubectl.ok(['exec', pod, '--', 'sh', '-c', ncGetScript(host, port, n)], { timeoutMs: 120_000 }));
+    }
+
+    async function svcField(name: string, jsonpath: string): Promise<string> {
+      return (await kubectl.ok(['get', 'svc', name, '-o', `jsonpath={${jsonpath}}`])).trim();
+    }
+
+    before(async () => {
+      restoreRouteLocalnet = await saveRouteLocalnet();
+      await ensureImages();
+      logDir = await tempDir(`svcnet-e2e-${mode}`);
+      const x = await freeSubnet('10.244', 100, 250);
+      podCIDR = `10.244.${x}.0/24`;
+      nodeIP = `10.244.${x}.1`;
+      const ranges = await serviceRanges();
+      serviceCIDR = ranges.serviceCIDR;
+      const dnsIP = serviceCIDR.replace(/0\/24$/, '10');
+      lbIP = `127.0.0.${2 + Math.floor(Math.random() * 250)}`;
+      api = await startApiserver({ extraArgs: ['--service-cluster-ip-range', serviceCIDR, '--service-node-port-range', ranges.nodePortRange] });
+      client = adminClient(api);
+      kubectl = await Kubectl.create(api.kubeconfig);
+
+      // The pod bridge exists before the kubelet starts (it adopts a network of the
+      // same subnet), so the kubelet's gRPC can listen on the node IP, where the
+      // apiserver dials it for exec.
+      await sh('docker', ['network', 'create', '--subnet', podCIDR, '--gateway', nodeIP, '--label', `io.kubelite.node=${nodeName}`,
+        '-o', 'com.docker.network.bridge.enable_ip_masquerade=true', `kubelite-${nodeName}`]);
+      // The cluster DNS on the node address (pods reach it there through the kube-dns
+      // ClusterIP), started first so the DNS ClusterIP is still free. Names outside the
+      // cluster go to a loopback port where nothing answers, never off the machine.
+      const upstream = join(logDir, 'upstream-resolv.conf');
+      await writeFile(upstream, `nameserver 127.0.0.1:${await freePort()}\n`);
+      const dnsPort = await freePort();
+      dns = startProcess(['dns', '--kubeconfig', api.kubeconfig, '--listen', `${nodeIP}:${dnsPort}`, '--advertise-address', nodeIP,
+        '--service-ip', dnsIP, '--health-bind-address', `127.0.0.1:${await freePort()}`, '--upstream-resolv-conf', upstream,
+        '--forward-timeout', '300'], join(logDir, 'dns.log'));
+      await waitFor('kube-dns Service and Endpoints', async () => {
+        if (dns?.child.exitCode !== null) throw new Error(`dns exited: ${await readFile(join(logDir, 'dns.log'), 'utf8')}`);
+        const svc = await client.get<Service>(client.resource('v1', 'Service'), 'kube-system', 'kube-dns').catch(() => undefined);
+        const ep = await client.get<Endpoints>(epInfo(), 'kube-system', 'kube-dns').catch(() => undefined);
+        const members = (ep?.subsets ?? []).flatMap((x) => (x.addresses ?? []).map((a) => `${a.ip}:${x.ports?.[0]?.port}`));
+        return svc?.spec.clusterIP === dnsIP && members.includes(`${nodeIP}:${dnsPort}`);
+      }, 60_000, 200);
+      // Node IPAM over exactly this /24 hands the node the CIDR the kubelet also asks for.
+      controllerManager = startProcess(['controller-manager', '--kubeconfig', api.kubeconfig, '--cluster-cidr', podCIDR,
+        '--node-cidr-mask-size', '24'], join(logDir, 'controller-manager.log'));
+      scheduler = startProcess(['scheduler', '--kubeconfig', api.kubeconfig], join(logDir, 'scheduler.log'));
+      kubelet = await startKubelet(api, { nodeName, nodeIp: nodeIP, podCIDR, extraArgs: ['--cluster-dns', dnsIP, '--grpc-bind-address', nodeIP] });
+      proxy = new TestProxy({
+        id, mode, kubeconfig: api.kubeconfig, nodeName, clusterCIDR: podCIDR, serviceCIDR,
+        // NodePorts only on loopback and the pod bridge, never on the uplink address
+        nodePortAddresses: ['127.0.0.0/8', podCIDR],
+        loadBalancerIPPool: lbIP, logFile: join(logDir, 'proxy.log'),
+      });
+      await proxy.start();
+
+      await kubectl.ok(['apply', '-f', '-'], {
+        input: JSON.stringify({
+          apiVersion: 'v1', kind: 'Pod', metadata: { name: 'client' },
+          spec: {
+            terminationGracePeriodSeconds: 1,
+            containers: [{ name: 'client', image: BUSYBOX, command: ['sh', '-c', 'trap "exit 0" TERM; sleep 3600 & wait'] }],
+          },
+        }),
+      });
+      ready = true;
+    });
+
+    let failed = false;
+    afterEach((t) => {
+      if ((t as { passed?: boolean }).passed === false) failed = true;
+    });
+
+    after(async () => {
+      if (!ready) failed = true;
+      await proxy?.cleanupQuietly();
+      await dns?.kill();
+      await scheduler?.kill();
+      await controllerManager?.kill();
+      if (kubelet) {
+        await kubelet.stop().catch(() => undefined);
+        if (failed && logDir) await copyFile(kubelet.logFile, join(logDir, 'kubelet.log')).catch(() => undefined);
+        await kubelet.cleanup().catch(() => undefined);
+      }
+      // the network when the kubelet never started
+      await sh('docker', ['network', 'rm', `kubelite-${nodeName}`]).catch(() => undefined);
+      await restoreRouteLocalnet?.();
+      client?.close();
+      await kubectl?.cleanup();
+      await api?.stop();
+      if (api) await removeDir(api.dataDir);
+      // A failed run keeps the logs for a look.
+      if (logDir && !failed) await removeDir(logDir);
+      else if (logDir) process.stderr.write(`logs kept in ${logDir}\n`);
+    });
+
+    test('kubectl create deployment and expose: 3 pods Running, a NodePort Service with their Endpoints', async () => {
+      await kubectl.ok(['create', 'deployment', 'web', `--image=${WEB}`, '--replicas=3', '--port=8001']);
+      await kubectl.ok(['expose', 'deployment', 'web', '--port=38001', '--target-port=8001', '--type=NodePort']);
+      await kubectl.ok(['rollout', 'status', 'deployment/web', '--timeout=90s'], { timeoutMs: 100_000 });
+      const pods = await waitFor('3 web pods Running and Ready', async () => {
+        const ps = (await webPods()).filter(isRunningReady);
+        return ps.length === 3 ? ps : undefined;
+      }, 30_000);
+      const podIPs = pods.map((p) => p.status!.podIP!).sort();
+      await waitFor('Endpoints web to list the 3 pods', async () => (await readyEndpoints('web')).join() === podIPs.join(), 20_000);
+      webIP = await svcField('web', '.spec.clusterIP');
+      webNodePort = Number(await svcField('web', '.spec.ports[0].nodePort'));
+      assert.ok(webIP.startsWith(serviceCIDR.replace(/0\/24$/, '')), `${webIP} outside ${serviceCIDR}`);
+      assert.ok(webNodePort > 0, String(webNodePort));
+      await waitFor('pod client Running', async () => {
+        const p = await client.get<Pod>(podsInfo, 'default', 'client').catch(() => undefined);
+        return p && isRunningReady(p);
+      }, 30_000);
+    });
+
+    test('ClusterIP from the host: 50 requests reach at least 2 pods', async () => {
+      await waitFor('ClusterIP to answer', async () => (await get(webIP, 38001)).ok, 20_000);
+      const seen = await answers(webIP, 38001, 50);
+      const names = (await webPods()).map((p) => p.metadata.name!);
+      assert.ok(seen.every((h) => names.includes(h)), `answers from outside the deployment: ${distinct(seen)}`);
+      assert.ok(distinct(seen).length >= 2, `only ${distinct(seen)} answered`);
+    });
+
+    test('ClusterIP from another pod: 50 requests reach at least 2 pods', async () => {
+      const seen = await getFromPod('client', webIP, 38001, 50);
+      assert.equal(seen.length, 50, String(seen));
+      const names = (await webPods()).map((p) => p.metadata.name!);
+      assert.ok(seen.every((h) => names.includes(h)), `answers from outside the deployment: ${distinct(seen)}`);
+      assert.ok(distinct(seen).length >= 2, `only ${distinct(seen)} answered`);
+    });
+
+    test('NodePort answers on 127.0.0.1 and on the node address', async () => {
+      const names = (await webPods()).map((p) => p.metadata.name!);
+      for (const host of ['127.0.0.1', nodeIP]) {
+        const seen = await answers(host, webNodePort, 10);
+        assert.ok(seen.every((h) => names.includes(h)), `${host}: ${seen}`);
+      }
+    });
+
+    test('a pod reaches its own Service (hairpin)', async () => {
+      const me = (await webPods()).filter(isRunningReady)[0].metadata.name!;
+      const seen = await getFromPod(me, webIP, 38001, 20);
+      assert.equal(seen.length, 20, String(seen));
+      assert.ok(seen.includes(me), `${me} never reached itself: ${distinct(seen)}`);
+    });
+
+    test('sessionAffinity ClientIP sends one client to one pod', async () => {
+      await kubectl.ok(['expose', 'deployment', 'web', '--name=web-sticky', '--port=38003', '--target-port=8001', '--session-affinity=ClientIP']);
+      const ip = await svcField('web-sticky', '.spec.clusterIP');
+      await waitFor('web-sticky Endpoints', async () => (await readyEndpoints('web-sticky')).length === 3, 20_000);
+      await waitFor('web-sticky to answer', async () => (await get(ip, 38003)).ok, 20_000);
+      const fromHost = await answers(ip, 38003, 20);
+      assert.equal(distinct(fromHost).length, 1, String(fromHost));
+      const fromPod = await getFromPod('client', ip, 38003, 10);
+      assert.equal(fromPod.length, 10, String(fromPod));
+      assert.equal(distinct(fromPod).length, 1, String(fromPod));
+    });
+
+    test('a LoadBalancer Service shows an EXTERNAL-IP in kubectl get svc that answers', async () => {
+      await kubectl.ok(['expose', 'deployment', 'web', '--name=web-lb', '--port=38002', '--target-port=8001', '--type=LoadBalancer']);
+      const row = await waitFor('EXTERNAL-IP', async () => {
+        const r = (await kubectl.ok(['get', 'svc', 'web-lb', '--no-headers'])).trim();
+        return r.split(/\s+/)[3] === lbIP ? r : undefined;
+      }, 20_000);
+      assert.match(row, /^web-lb\s+LoadBalancer\s/);
+      await waitFor('EXTERNAL-IP to answer', async () => (await get(lbIP, 38002)).ok, 20_000);
+      const names = (await webPods()).map((p) => p.metadata.name!);
+      const seen = await answers(lbIP, 38002, 10);
+      assert.ok(seen.every((h) => names.includes(h)), String(seen));
+    });
+
+    test('a pod resolves web.default.svc.cluster.local and web to the ClusterIP (busybox nslookup)', async () => {
+      for (const name of ['web.default.svc.cluster.local', 'web']) {
+        const r = await kubectl.run(['exec', 'client', '--', 'busybox', 'nslookup', name], { timeoutMs: 60_000 });
+        const out = r.stdout;
+        // busybox nslookup tries every search domain of the pod's resolv.conf and exits 1
+        // when any of them is NXDOMAIN, as web.svc.cluster.local is: the short name
+        // passes on its answer, the full name must succeed outright.
+        if (name.includes('.')) assert.equal(r.code, 0, `${out}${r.stderr}`);
+        else assert.ok(r.code === 0 || /NXDOMAIN/.test(out), `${out}${r.stderr}`);
+        // the Address lines after "Name:" are the answers; the one before is the server
+        const addrs = out.split(/^Name:/m).slice(1).flatMap((b) => [...b.matchAll(/^Address:\s*(\S+)\s*$/gm)].map((m) => m[1]));
+        assert.deepEqual(distinct(addrs), [webIP], `nslookup ${name}:\n${out}`);
+        assert.match(out, /^Name:\s+web\.default\.svc\.cluster\.local$/m, out);
+      }
+    });
+
+    test('kubectl scale --replicas=0: the ClusterIP refuses at once', async (t) => {
+      const started = Date.now();
+      await kubectl.ok(['scale', 'deployment', 'web', '--replicas=0']);
+      await waitFor('Endpoints web to empty', async () => (await readyEndpoints('web')).length === 0, 20_000, 20);
+      t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
+      // the proxy's reject rule (not a pod going away) answers once the Endpoints are empty
+      const first = await waitFor('ClusterIP to refuse', () => refused(webIP, 38001), 10_000);
+      t.diagnostic(`ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
+      for (const r of [first, await get(webIP, 38001), await get(webIP, 38001)]) {
+        assert.ok(!r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') && r.ms < 1000, JSON.stringify(r));
+      }
+    });
+
+    test('after kubectl delete service no rule of it remains', async () => {
+      const web = { namespace: 'default', name: 'web', clusterIP: webIP, nodePort: webNodePort };
+      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, web).length > 0, 'no rule of web to begin with');
+      await kubectl.ok(['delete', 'service', 'web']);
+      await waitFor('web rules to go', async () => serviceRuleLines(await proxy!.ruleset(), mode, web).length === 0, 20_000);
+      // the other services' rules are still there: only web's went
+      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, { namespace: 'default', name: 'web-sticky', clusterIP: await svcField('web-sticky', '.spec.clusterIP') }).length > 0);
+      await waitFor('Endpoints web gone', async () => (await client.get(epInfo(), 'default', 'web').then(() => false, () => true)), 20_000);
+    });
+
+    test('proxy --cleanup removes every rule, route and bridge of the proxy', async () => {
+      await proxy!.cleanup();
+      assert.deepEqual(await proxy!.leftovers(), []);
+    });
+  });
+}
