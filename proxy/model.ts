@@ -222,6 +222,23 @@ export class ModelBuilder {
   }
 }
 
+const claimKeys = new WeakMap<ServicePortModel, string[]>();
+
+/**
+ * The map keys one port claims (its VIP keys in list order, then its nodePort key),
+ * built once per model object: the same string objects keep their hash, so a sync
+ * that re-resolves 10,000 unchanged ports does not rebuild and rehash every key.
+ */
+function claimKeysOf(p: ServicePortModel): string[] {
+  let keys = claimKeys.get(p);
+  if (!keys) {
+    keys = [...p.clusterIPs, ...p.externalIPs, ...p.loadBalancerIPs].map((ip) => vipKey(ip, p.protocol, p.port));
+    if (p.nodePort !== undefined) keys.push(`${p.protocol} . ${p.nodePort}`);
+    claimKeys.set(p, keys);
+  }
+  return keys;
+}
+
 type ClaimList = 0 | 1 | 2; // clusterIPs, externalIPs, loadBalancerIPs: earlier lists win
 
 interface Claim {
@@ -240,13 +257,16 @@ export function resolveConflicts(ports: ServicePortModel[]): ProxyModel {
   const vips = new Map<string, Claim>();
   const nodePorts = new Map<string, Claim>();
   const conflicts: string[] = [];
-  const claim = (table: Map<string, Claim>, key: string, c: Claim, what: string): void => {
+  // `ip` names the VIP claimed (undefined: the nodePort); the message is built only on a clash.
+  const claim = (table: Map<string, Claim>, key: string, c: Claim, ip?: string): void => {
     const cur = table.get(key);
     if (!cur) {
       table.set(key, c);
-    } else if (cur.p === c.p && cur.list === c.list) {
-      // the same address twice in one list: nothing to decide
-    } else if (beats(c, cur)) {
+      return;
+    }
+    if (cur.p === c.p && cur.list === c.list) return; // the same address twice in one list: nothing to decide
+    const what = ip !== undefined ? `${ip}:${c.p.port}` : `nodePort ${c.p.nodePort}`;
+    if (beats(c, cur)) {
       table.set(key, c);
       conflicts.push(`${cur.p.name}/${cur.p.protocol}: ${what} is taken by ${c.p.name}`);
     } else {
@@ -254,10 +274,12 @@ export function resolveConflicts(ports: ServicePortModel[]): ProxyModel {
     }
   };
   for (const p of ports) {
-    for (const ip of p.clusterIPs) claim(vips, vipKey(ip, p.protocol, p.port), { p, list: 0 }, `${ip}:${p.port}`);
-    for (const ip of p.externalIPs) claim(vips, vipKey(ip, p.protocol, p.port), { p, list: 1 }, `${ip}:${p.port}`);
-    for (const ip of p.loadBalancerIPs) claim(vips, vipKey(ip, p.protocol, p.port), { p, list: 2 }, `${ip}:${p.port}`);
-    if (p.nodePort !== undefined) claim(nodePorts, `${p.protocol} . ${p.nodePort}`, { p, list: 0 }, `nodePort ${p.nodePort}`);
+    const keys = claimKeysOf(p);
+    let i = 0;
+    for (const ip of p.clusterIPs) claim(vips, keys[i++], { p, list: 0 }, ip);
+    for (const ip of p.externalIPs) claim(vips, keys[i++], { p, list: 1 }, ip);
+    for (const ip of p.loadBalancerIPs) claim(vips, keys[i++], { p, list: 2 }, ip);
+    if (p.nodePort !== undefined) claim(nodePorts, keys[i], { p, list: 0 });
   }
   if (conflicts.length === 0) return { ports, conflicts };
   // Rare: rebuild only the ports that lost something; the rest stay the same objects.

@@ -112,9 +112,23 @@ test('incremental: only the changed service is rewritten; nothing changed render
   assert.deepEqual(text.trim().split('\n').map((l) => l.replace(/svc-\S+/, 'SVC')), [
     'delete element ip kubelite hairpin { 10.244.1.3 . 10.244.1.3 }',
     'flush chain ip kubelite SVC',
-    'add rule ip kubelite SVC meta l4proto tcp dnat ip to 10.244.1.2:8080',
+    // a chain body, not `add rule`, so nft need not load every chain of the table
+    'add chain ip kubelite SVC {',
+    '\tmeta l4proto tcp dnat ip to 10.244.1.2:8080',
+    '}',
   ]);
   assert.match(text, /svc-\S+-default\/a\/tcp\/http/);
+});
+
+test('incremental: chains whose rules name affinity sets stay `add rule`s (a chain body would not find the sets)', () => {
+  const svcs = [service('aff', '10.96.0.22', { sessionAffinity: 'ClientIP' })];
+  const p1 = buildNftPlan(buildModel(svcs, lookup([endpoints('aff', ['10.244.1.2', '10.244.1.3'])])), cfg);
+  const p2 = buildNftPlan(buildModel(svcs, lookup([endpoints('aff', ['10.244.1.2'])])), cfg, p1);
+  const lines = renderNftIncremental(p1, p2, cfg).trim().split('\n');
+  assert.ok(lines.includes(lines.find((l) => /^flush chain ip kubelite svc-\S+default\/aff/.test(l)) ?? 'missing flush'));
+  assert.ok(lines.some((l) => /^add rule ip kubelite svc-\S+ ip saddr @aff-\S+ meta l4proto tcp update @aff-/.test(l)));
+  assert.ok(!lines.some((l) => /^add chain ip kubelite svc-/.test(l)), lines.join('\n'));
+  assert.ok(lines.some((l) => /^delete set ip kubelite aff-/.test(l)));
 });
 
 test('incremental: a deleted service loses its map elements, chains and sets; endpoints going to zero switch to reject', () => {

@@ -162,6 +162,10 @@ export function buildUnit(p: ServicePortModel, cfg: NftConfig): NftUnit {
   return unit;
 }
 
+// The unit last planned for a model object, with its key kept as the same string so
+// the plan's Map need not hash a freshly built key per port on every sync.
+const planned = new WeakMap<ServicePortModel, { key: string; configKey: string; unit: NftUnit }>();
+
 /** Plans every service port; units whose model did not change are reused from `prev`. */
 export function buildNftPlan(model: ProxyModel, cfg: NftConfig, prev?: NftPlan): NftPlan {
   const key = configKey(cfg);
@@ -169,11 +173,15 @@ export function buildNftPlan(model: ProxyModel, cfg: NftConfig, prev?: NftPlan):
   const units = new Map<string, NftUnit>();
   const hairpin = new Map<string, number>();
   for (const p of model.ports) {
-    const k = unitKey(p);
-    const old = reuse?.get(k);
-    const unit = old && sameServicePort(old.model, p) ? old : buildUnit(p, cfg);
-    units.set(k, unit);
-    for (const h of unit.hairpin) hairpin.set(h, (hairpin.get(h) ?? 0) + 1);
+    let hit = reuse ? planned.get(p) : undefined;
+    if (!hit || hit.configKey !== key) {
+      const k = unitKey(p);
+      const old = reuse?.get(k);
+      hit = { key: k, configKey: key, unit: old && sameServicePort(old.model, p) ? old : buildUnit(p, cfg) };
+      planned.set(p, hit);
+    }
+    units.set(hit.key, hit.unit);
+    for (const h of hit.unit.hairpin) hairpin.set(h, (hairpin.get(h) ?? 0) + 1);
   }
   return { configKey: key, units, hairpin };
 }
@@ -339,16 +347,21 @@ export function renderNftIncremental(prev: NftPlan, next: NftPlan, cfg: NftConfi
   const flushChains: string[] = [], deleteChains: string[] = [], newChains: string[] = [];
   const ruleLines: string[] = [];
   const deleteSets: string[] = [], newSets: string[] = [];
-  // Every key of next, then the keys only prev has.
-  const keys = function* (): Generator<string> {
-    yield* next.units.keys();
-    for (const k of prev.units.keys()) if (!next.units.has(k)) yield k;
-  };
-  for (const k of keys()) {
+  // The units that differ: every key of next, then the keys only prev has (looked
+  // for only when some key of prev was not met in next, the rare case).
+  const changed: Array<[NftUnit | undefined, NftUnit | undefined]> = [];
+  let common = 0;
+  for (const [k, b] of next.units) {
     const a = prev.units.get(k);
-    const b = next.units.get(k);
+    if (a) common++;
     if (a === b) continue;
-    if (a && b && sameServicePort(a.model, b.model)) continue;
+    if (a && sameServicePort(a.model, b.model)) continue;
+    changed.push([a, b]);
+  }
+  if (common < prev.units.size) {
+    for (const [k, a] of prev.units) if (!next.units.has(k)) changed.push([a, undefined]);
+  }
+  for (const [a, b] of changed) {
     mapDiff(a?.serviceIps, b?.serviceIps, delSvc, addSvc);
     mapDiff(a?.nodePorts, b?.nodePorts, delNp, addNp);
     listDiff(a?.noEndpointServices, b?.noEndpointServices, delNoepSvc, addNoepSvc);
@@ -367,8 +380,15 @@ export function renderNftIncremental(prev: NftPlan, next: NftPlan, cfg: NftConfi
       const old = aChains.get(name);
       if (sameRules(old, rules)) continue;
       if (old) flushChains.push(name);
-      else newChains.push(name);
-      for (const r of rules) ruleLines.push(`add rule ${t} ${name} ${r}`);
+      if (rules.some((r) => r.includes('@'))) {
+        // Rules naming a set must be `add rule`s: those make nft load its set cache.
+        if (!old) newChains.push(name);
+        for (const r of rules) ruleLines.push(`add rule ${t} ${name} ${r}`);
+      } else {
+        // A chain body needs no cache, while one `add rule` makes nft dump every
+        // chain of the table first (≈20 ms at 10,000 services).
+        ruleLines.push(`add chain ${t} ${name} {`, ...rules.map((r) => `\t${r}`), '}');
+      }
     }
     for (const [name] of aSets) if (!bSets.has(name)) deleteSets.push(name);
     for (const [name, timeout] of bSets) if (!aSets.has(name)) newSets.push(`add ${affinitySetDecl(name, timeout).replace(/^set /, `set ${t} `)}`);

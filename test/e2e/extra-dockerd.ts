@@ -159,11 +159,19 @@ export interface ExtraDockerd {
 }
 
 /**
- * Starts a dockerd of its own (inside `netns` when given) and waits until it
- * answers. `bip` is the default bridge's gateway/prefix, e.g. `10.244.7.1/24`.
+ * Starts a dockerd of its own inside `netns`, or inside a bare private network
+ * namespace when none is given, and waits until it answers. Never in the host's
+ * namespace: a second dockerd there takes over the system daemon's docker0 and
+ * iptables chains, and with `--bridge=none` it deletes docker0 on start.
+ * `bip` is the default bridge's gateway/prefix, e.g. `10.244.7.1/24`.
  */
 export async function startDockerd(opts: { id: string; netns?: string; bip?: string; extraArgs?: string[]; timeoutMs?: number }): Promise<ExtraDockerd> {
-  if (!opts.netns && opts.bip) throw new Error('startDockerd: --bip needs a netns (the host network namespace belongs to the system dockerd)');
+  const privateNetns = opts.netns ? undefined : `kld-${shortTag(opts.id)}`;
+  if (privateNetns) {
+    await sh('ip', ['netns', 'add', privateNetns]);
+    await sh('ip', ['-n', privateNetns, 'link', 'set', 'lo', 'up']);
+  }
+  const netns = opts.netns ?? privateNetns!;
   const dir = await tempDir(`dockerd-${shortTag(opts.id)}`);
   const socket = join(dir, 'docker.sock');
   const logFile = join(dir, 'dockerd.log');
@@ -172,16 +180,11 @@ export async function startDockerd(opts: { id: string; netns?: string; bip?: str
     'dockerd', '-H', `unix://${socket}`, '--data-root', join(dir, 'lib'), '--exec-root', join(dir, 'run'),
     '--pidfile', join(dir, 'docker.pid'), '--cgroup-parent', `/${cgroupParent}`, '--userland-proxy=false',
     ...(opts.bip ? ['--bip', opts.bip] : []),
-    // In the host's network namespace a second dockerd would take over (and, on
-    // exit, tear down) the system daemon's docker0 and iptables chains.
-    ...(opts.netns ? [] : ['--bridge=none', '--iptables=false']),
-    ...(opts.extraArgs ?? []).filter((a) => opts.netns || !['--bridge=none', '--iptables=false'].includes(a)),
+    ...(opts.extraArgs ?? []),
   ];
   const fd = openSync(logFile, 'a');
   // nsenter without --fork execs dockerd, so the child pid is dockerd's.
-  const child = opts.netns
-    ? spawn('nsenter', [`--net=/run/netns/${opts.netns}`, ...args], { stdio: ['ignore', fd, fd] })
-    : spawn(args[0]!, args.slice(1), { stdio: ['ignore', fd, fd] });
+  const child = spawn('nsenter', [`--net=/run/netns/${netns}`, ...args], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<void>((res) => child.on('exit', () => res()));
   child.on('error', () => undefined);
@@ -220,6 +223,7 @@ export async function startDockerd(opts: { id: string; netns?: string; bip?: str
         await removeDir(dir);
       });
       await removeCgroups(cgroupParent);
+      if (privateNetns) await quiet(sh('ip', ['netns', 'del', privateNetns]));
     },
   };
   try {

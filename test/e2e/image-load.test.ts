@@ -53,9 +53,8 @@ test('image load copies a local image to a node with its own Docker, where a Nev
     const localId = await buildUniqueImage(image, id);
     api = await startApiserver();
     client.current = adminClient(api);
-    // In the host network namespace: no default bridge and no iptables, so the host
-    // dockerd's chains and docker0 stay untouched.
-    dockerd = await startDockerd({ id: `image-load-${id}`, extraArgs: ['--bridge=none', '--iptables=false'] });
+    // A node with a Docker of its own (in a private network namespace), so the copy is real.
+    dockerd = await startDockerd({ id: `image-load-${id}` });
     await loadImages(dockerd, [PAUSE]);
     assert.equal(await imageIdIn(dockerd, image), undefined, 'the node Docker starts without the image');
     kubelet = await startKubelet(api, { extraArgs: ['--docker-host', dockerd.host] });
