@@ -104,9 +104,11 @@ test('kubectl autoscale: CPU load above target scales the deployment up; TARGETS
     return d.spec.replicas === 2;
   }, 60_000, 500);
   const tookMs = Date.now() - started;
-  const h = await hpa();
-  assert.equal(h.status?.desiredReplicas, 2);
-  assert.ok(h.status?.lastScaleTime);
+  // The controller scales first and writes the HPA's status right after.
+  const h = await waitFor('HPA status after the rescale', async () => {
+    const cur = await hpa();
+    return cur.status?.desiredReplicas === 2 && cur.status.lastScaleTime ? cur : undefined;
+  }, 20_000, 250);
   assert.equal(h.status?.currentMetrics?.[0]?.resource?.name, 'cpu');
   const cond = Object.fromEntries((h.status?.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
   assert.equal(cond.AbleToScale, 'True/SucceededRescale');
