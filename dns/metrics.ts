@@ -1,6 +1,7 @@
 // Prometheus metrics and /healthz for the DNS server, on --health-bind-address.
-import http from 'node:http';
+import type http from 'node:http';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { serveMetricsAndHealth, type HealthCheck } from '../client/health-server.js';
 import type { QueryOutcome } from './handler.js';
 
 export class DnsMetrics {
@@ -28,36 +29,9 @@ export class DnsMetrics {
 }
 
 /** Serves /metrics, /healthz and /readyz (200 once the caches are synced), /livez. */
-export async function serveHealth(bind: { host: string; port: number }, metrics: DnsMetrics, healthy: () => { ok: boolean; detail: string }): Promise<http.Server> {
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        },
-        (e: unknown) => {
-          res.writeHead(500);
-          res.end(String(e));
-        },
-      );
-    } else if (path === '/healthz' || path === '/readyz' || path === '/livez') {
-      // Liveness only asks whether the process serves HTTP; health and readiness need synced caches.
-      const h = path === '/livez' ? { ok: true, detail: 'alive' } : healthy();
-      res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: h.ok ? 'ok' : 'unhealthy', detail: h.detail }) + '\n');
-    } else {
-      res.writeHead(404);
-      res.end('not found\n');
-    }
+export async function serveHealth(bind: { host: string; port: number }, metrics: DnsMetrics, healthy: HealthCheck): Promise<http.Server> {
+  // Liveness only asks whether the process serves HTTP; health and readiness need synced caches.
+  return serveMetricsAndHealth(bind.host, bind.port, metrics.registry, {
+    '/healthz': healthy, '/readyz': healthy, '/livez': () => ({ ok: true, detail: 'alive' }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(bind.port, bind.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
 }

@@ -1,5 +1,6 @@
 // Prometheus metrics and /healthz for the proxy, on --metrics-bind-address.
-import http from 'node:http';
+import type http from 'node:http';
+import { serveMetricsAndHealth, type HealthCheck } from '../client/health-server.js';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class ProxyMetrics {
@@ -27,39 +28,8 @@ export class ProxyMetrics {
 }
 
 /** Serves /metrics and /healthz (200 while syncs keep up, 503 otherwise). */
-export async function serveMetrics(bind: string, metrics: ProxyMetrics, healthy: () => { ok: boolean; detail: string }): Promise<http.Server> {
+export async function serveMetrics(bind: string, metrics: ProxyMetrics, healthy: HealthCheck): Promise<http.Server> {
   const idx = bind.lastIndexOf(':');
   if (idx < 0) throw new Error(`--metrics-bind-address "${bind}" must be host:port`);
-  const host = bind.slice(0, idx);
-  const port = Number(bind.slice(idx + 1));
-  const server = http.createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/metrics') {
-      metrics.registry.metrics().then(
-        (text) => {
-          res.writeHead(200, { 'content-type': metrics.registry.contentType });
-          res.end(text);
-        },
-        (e: unknown) => {
-          res.writeHead(500);
-          res.end(String(e));
-        },
-      );
-    } else if (path === '/healthz' || path === '/livez') {
-      const h = healthy();
-      res.writeHead(h.ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: h.ok ? 'ok' : 'unhealthy', detail: h.detail }) + '\n');
-    } else {
-      res.writeHead(404);
-      res.end('not found\n');
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
+  return serveMetricsAndHealth(bind.slice(0, idx), Number(bind.slice(idx + 1)), metrics.registry, { '/healthz': healthy, '/livez': healthy });
 }
