@@ -58,6 +58,9 @@ function subresourcesOf(r: ResourceInfo): Subresource[] {
   const subs: Subresource[] = r.group === '' && r.resource === 'pods' ? podSubresources() : [];
   if (r.hasScale) subs.push({ name: 'scale', responseKind: gvk('autoscaling', 'v1', 'Scale'), verbs: STATUS_VERBS });
   if (r.hasStatus) subs.push({ name: 'status', responseKind: gvk(r.group, r.version, r.kind), verbs: STATUS_VERBS });
+  if (r.group === 'certificates.k8s.io' && r.resource === 'certificatesigningrequests') {
+    subs.push({ name: 'approval', responseKind: gvk(r.group, r.version, r.kind), verbs: STATUS_VERBS });
+  }
   return subs.sort((a, b) => a.name.localeCompare(b.name));
 }
 

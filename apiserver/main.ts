@@ -11,9 +11,13 @@ import { buildServer, type RouteExtension } from './http/server.js';
 import { ApiserverMetrics } from './metrics.js';
 import { loadTokenFile, type TokenAuthenticator } from './auth/authenticate.js';
 import { buildKubeconfig } from '../client/kubeconfig.js';
-import { RESOURCES } from '../api/resources.js';
+import { findResource, RESOURCES } from '../api/resources.js';
 import { resourcePrefix } from './storage/store.js';
 import { createStreamsExtension } from './streams/index.js';
+import { bootstrapTokenAuthenticator } from './auth/bootstrap-token.js';
+import { admitCreate, authorize } from './auth/authorize.js';
+import { NodeGraph } from './auth/node-graph.js';
+import type { Secret } from '../api/types/core.js';
 
 export interface ApiserverOptions {
   dataDir: string;
@@ -83,6 +87,9 @@ export async function run(opts: ApiserverOptions): Promise<RunningApiserver> {
 
   const tokenAuthenticators: TokenAuthenticator[] = [];
   if (opts.tokenAuthFile) tokenAuthenticators.push(loadTokenFile(opts.tokenAuthFile));
+  const secretsInfo = findResource('', 'v1', 'secrets')!;
+  tokenAuthenticators.push(bootstrapTokenAuthenticator((ns, name) => store.get(registry.key(secretsInfo, ns, name)) as Secret | undefined));
+  const nodeGraph = new NodeGraph(store);
 
   let ready = false;
   const streams = createStreamsExtension({
@@ -92,6 +99,8 @@ export async function run(opts: ApiserverOptions): Promise<RunningApiserver> {
   const { app, hub } = buildServer({
     tls: { key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.ca.certPem },
     registry, metrics, logger, tokenAuthenticators,
+    authorize: (user, attrs) => authorize(user, attrs, nodeGraph),
+    admitCreate,
     serverAddress: `${advertiseAddress}:${port}`,
     isReady: () => ready,
     extensions: [...(opts.extensions?.({ registry, logger }) ?? []), streams],
@@ -120,6 +129,7 @@ export async function run(opts: ApiserverOptions): Promise<RunningApiserver> {
       ready = false;
       hub.closeAll();
       streams.close();
+      nodeGraph.close();
       await app.close();
       await store.close();
     },

@@ -8,6 +8,10 @@ import { registerScheduler } from './commands/scheduler.js';
 import { registerDns } from './commands/dns.js';
 import { registerUp } from './commands/up.js';
 import { registerDown } from './commands/down.js';
+import { registerInit } from './commands/init.js';
+import { registerJoin } from './commands/join.js';
+import { registerStart } from './commands/start.js';
+import { registerReset } from './commands/reset.js';
 import { registerVerbs } from './verbs/register.js';
 
 const program = new Command();
@@ -26,6 +30,10 @@ registerScheduler(program);
 registerDns(program);
 registerUp(program);
 registerDown(program);
+registerInit(program);
+registerJoin(program);
+registerStart(program);
+registerReset(program);
 registerVerbs(program);
 
 try {

@@ -13,7 +13,10 @@ import { loadKubeconfig } from '../client/kubeconfig.js';
 import { LeaderElector } from '../client/leader-election.js';
 import { errorFields } from '../client/logger.js';
 import { RestClient } from '../client/rest.js';
+import { BootstrapTokenCleaner } from './bootstrap-token-cleaner.js';
 import type { Controller, ControllerContext } from './controller.js';
+import { CsrApprovingController } from './csr-approver.js';
+import { CsrSigningController } from './csr-signer.js';
 import { CronJobController } from './cronjob.js';
 import { DaemonSetController } from './daemonset.js';
 import { DeploymentController } from './deployment.js';
@@ -57,6 +60,9 @@ export const CONTROLLERS: ReadonlyArray<{ name: string; create: ControllerClass 
   { name: 'statefulset', create: StatefulSetController },
   { name: 'persistentvolume-binder', create: PersistentVolumeBinder },
   { name: 'local-path-provisioner', create: LocalPathProvisioner },
+  { name: 'csrapproving', create: CsrApprovingController },
+  { name: 'csrsigning', create: CsrSigningController },
+  { name: 'tokencleaner', create: BootstrapTokenCleaner },
 ];
 
 export interface LeaderElectionTiming {

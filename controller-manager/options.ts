@@ -19,6 +19,11 @@ export interface ControllerManagerOptions {
   hpaSyncPeriodMs?: number;
   /** scale-down stabilization window for HPAs without their own (--horizontal-pod-autoscaler-downscale-stabilization) */
   hpaDownscaleStabilizationMs?: number;
+  /** CA that signs approved kubelet/apiserver client CSRs; the signer is off without them */
+  clusterSigningCertFile?: string;
+  clusterSigningKeyFile?: string;
+  /** longest certificate the CSR signer issues (--cluster-signing-duration) */
+  clusterSigningDurationMs?: number;
 }
 
 export const DEFAULT_OPTIONS: Omit<ControllerManagerOptions, 'kubeconfig'> = {

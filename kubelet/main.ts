@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { ROOT_DIR_ANNOTATION } from '../api/local-path.js';
-import type { Node, ResourceList } from '../api/types/index.js';
+import type { Node, ResourceList, Taint } from '../api/types/index.js';
 import { generateCA, issueCertificate } from '../client/pki.js';
 import { loadKubeconfig, RestClient } from '../client/index.js';
 import { ApiObjects } from './api-objects.js';
@@ -56,6 +56,10 @@ export interface KubeletOptions {
   podRoutes?: boolean;
   /** bit of the proxy's masquerade mark; packets carrying it keep being masqueraded (default 14) */
   masqueradeBit?: number;
+  /** taints the Node is created with (--register-with-taints) */
+  registerWithTaints?: Taint[];
+  /** labels the Node carries besides the built-in ones (--node-labels) */
+  nodeLabels?: Record<string, string>;
   logger: Logger;
 }
 
@@ -113,7 +117,8 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
   let node: Node | undefined;
   // The local-path provisioner puts volumes under the root dir it reads from this annotation.
   const rootDir = resolve(o.rootDir);
-  const reporter = new NodeStatusReporter({ client, nodeName, log, facts, onNode: (n) => (node = n), annotations: { [ROOT_DIR_ANNOTATION]: rootDir } });
+  const reporter = new NodeStatusReporter({ client, nodeName, log, facts, onNode: (n) => (node = n), annotations: { [ROOT_DIR_ANNOTATION]: rootDir },
+    labels: o.nodeLabels, taints: o.registerWithTaints });
   node = await registerWithRetry(reporter, log);
 
   // The control plane's podCIDR wins; --pod-cidr fills in when it assigned none.

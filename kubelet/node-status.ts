@@ -3,7 +3,7 @@
 // pure; NodeStatusReporter registers the node, posts status when it changes (and
 // at least every minute) and settles the podCIDR.
 import type { Logger } from 'pino';
-import type { Node, NodeCondition, NodeStatus } from '../api/types/index.js';
+import type { Node, NodeCondition, NodeStatus, Taint } from '../api/types/index.js';
 import { findResource } from '../api/resources.js';
 import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { RestClient } from '../client/index.js';
@@ -108,6 +108,10 @@ export interface ReporterOptions {
   onNode?: (node: Node) => void;
   /** annotations the kubelet publishes on its Node (e.g. its root dir for the local-path provisioner) */
   annotations?: Record<string, string>;
+  /** --node-labels: set at registration, and added when missing on an existing Node */
+  labels?: Record<string, string>;
+  /** --register-with-taints: only when the Node is created (as in Kubernetes, later edits to taints are kept) */
+  taints?: Taint[];
 }
 
 export class NodeStatusReporter {
@@ -127,11 +131,12 @@ export class NodeStatusReporter {
   async register(): Promise<Node> {
     const f = await this.o.facts();
     const now = nowTime();
+    const labels = { ...this.o.labels, ...nodeLabels(this.o.nodeName, f.system) };
     const body: Node = {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name: this.o.nodeName, labels: nodeLabels(this.o.nodeName, f.system), annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...this.o.annotations } },
-      spec: {},
+      metadata: { name: this.o.nodeName, labels, annotations: { 'node.alpha.kubernetes.io/ttl': '0', ...this.o.annotations } },
+      spec: this.o.taints?.length ? { taints: this.o.taints.map((t) => ({ ...t })) } : {},
       status: buildNodeStatus(f, undefined, now),
     };
     let node: Node;
@@ -141,7 +146,7 @@ export class NodeStatusReporter {
     } catch (e) {
       if (!isAlreadyExists(e)) throw e;
       node = await this.o.client.get<Node>(nodes, undefined, this.o.nodeName, { timeoutMs: 10_000 });
-      const missing = Object.entries(nodeLabels(this.o.nodeName, f.system)).filter(([k, v]) => node.metadata.labels?.[k] !== v);
+      const missing = Object.entries(labels).filter(([k, v]) => node.metadata.labels?.[k] !== v);
       if (missing.length) {
         node = await this.o.client.patch<Node>(nodes, undefined, this.o.nodeName, { metadata: { labels: Object.fromEntries(missing) } }, 'merge', { timeoutMs: 10_000 });
       }

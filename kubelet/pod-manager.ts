@@ -127,6 +127,9 @@ export class PodManager {
       return;
     }
     const uid = p.metadata.uid ?? '';
+    if (p.metadata.deletionTimestamp && !this.apiByUid.get(uid)?.metadata.deletionTimestamp) {
+      this.o.log.debug({ pod: `${p.metadata.namespace}/${p.metadata.name}`, node: this.o.nodeName, deletionTimestamp: p.metadata.deletionTimestamp }, 'pod deletion seen');
+    }
     this.apiByUid.set(uid, p);
     this.lastSeen.set(uid, p);
     this.queue.add(uid);
@@ -151,6 +154,15 @@ export class PodManager {
   }
 
   private async sync(uid: string): Promise<void> {
+    const t0 = Date.now();
+    try {
+      await this.syncPod(uid);
+    } finally {
+      this.o.log.debug({ uid, node: this.o.nodeName, ms: Date.now() - t0 }, 'pod key synced');
+    }
+  }
+
+  private async syncPod(uid: string): Promise<void> {
     const want = this.desired(uid);
     if (!want) {
       // Not ours (any more). Before the first list we can't tell, so leave it alone.
@@ -169,7 +181,9 @@ export class PodManager {
       const grace = pod.metadata.deletionGracePeriodSeconds ?? gracePeriodOf(pod);
       this.o.log.info({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node: this.o.nodeName, grace }, 'pod deleted; stopping it');
       await this.o.worker.terminate(uid, pod, grace);
+      const t0 = Date.now();
       if (fromApi) await this.confirmDeletion(pod);
+      this.o.log.debug({ pod: `${pod.metadata.namespace}/${pod.metadata.name}`, node: this.o.nodeName, ms: Date.now() - t0 }, 'pod deletion confirmed');
       this.confirmed.add(uid);
       return;
     }

@@ -190,18 +190,30 @@ export class PodWorker {
    */
   async terminate(uid: string, pod: Pod | undefined, graceSeconds: number): Promise<void> {
     this.ctx.d.probes.stopPod(uid);
+    const t0 = Date.now();
+    const ms: Record<string, number> = {};
+    const lap = (what: string): void => {
+      ms[what] = Date.now() - t0;
+    };
     const observed = await this.ctx.d.runtime.list(uid);
+    lap('listed');
     const running = observed.filter((c) => c.type !== 'sandbox' && c.state === 'running');
     await Promise.all(
       // Without the pod, the grace period recorded on the container caps ours.
       running.map((c) => this.containers.killContainer(pod, c, pod ? graceSeconds : Math.min(graceSeconds, c.gracePeriodSeconds ?? graceSeconds), `Stopping container ${c.name}`)),
     );
+    lap('killed');
     await Promise.all(observed.filter((c) => c.type === 'sandbox' && c.state === 'running').map((s) => this.ctx.d.runtime.stop(s.id, 2)));
+    lap('sandboxStopped');
     // Containers that joined the sandbox go before the sandbox itself.
     await Promise.all(observed.filter((c) => c.type !== 'sandbox').map((c) => this.ctx.d.runtime.remove(c.id)));
     await Promise.all(observed.filter((c) => c.type === 'sandbox').map((c) => this.ctx.d.runtime.remove(c.id)));
+    lap('removed');
     await teardownPodDir(this.ctx.d.rootDir, uid);
     this.forget(uid);
+    if (observed.length) {
+      this.ctx.d.log.debug({ uid, node: this.ctx.d.nodeName, grace: graceSeconds, containers: observed.map((c) => `${c.name}:${c.state}`), ms }, 'pod terminated');
+    }
   }
 
   forget(uid: string): void {

@@ -1,9 +1,11 @@
 // Authentication: a verified client certificate (CN = user, O = groups) or a
-// bearer token from the token file. Anything else is anonymous and refused.
+// bearer token (token file, bootstrap tokens). A request with neither is
+// anonymous; credentials that do not check out are refused (401).
 import type { TLSSocket } from 'node:tls';
 import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
+import { anonymousUser } from './authorize.js';
 
 export interface UserInfo {
   name: string;
@@ -66,6 +68,27 @@ export function authenticate(req: IncomingMessage, tokenAuthenticators: TokenAut
   const user = certificateUser(socket);
   certUsers.set(socket, user ?? null);
   return user;
+}
+
+/** True when the request carries credentials of some kind (a bearer token or a client certificate). */
+export function presentsCredentials(req: IncomingMessage): boolean {
+  if (req.headers.authorization && /^bearer\s+/i.test(req.headers.authorization)) return true;
+  const socket = req.socket as TLSSocket;
+  if (typeof socket.getPeerCertificate !== 'function') return false;
+  const cert = socket.getPeerCertificate();
+  return !!cert && Object.keys(cert).length > 0;
+}
+
+export type Identity = { user: UserInfo; anonymous: boolean } | undefined;
+
+/**
+ * Who is asking: an authenticated user, the anonymous user when no credentials were
+ * sent at all, or undefined (401) when the credentials sent are not valid.
+ */
+export function identify(req: IncomingMessage, tokenAuthenticators: TokenAuthenticator[]): Identity {
+  const user = authenticate(req, tokenAuthenticators);
+  if (user) return { user, anonymous: false };
+  return presentsCredentials(req) ? undefined : { user: anonymousUser(), anonymous: true };
 }
 
 const certUsers = new WeakMap<object, UserInfo | null>();

@@ -23,7 +23,7 @@ export interface ResourceRequest {
 }
 
 /** Subresources served directly by the registry. Streams (log/exec/portforward) are routed elsewhere. */
-const SUBRESOURCES = new Set(['status', 'scale', 'binding', 'finalize']);
+const SUBRESOURCES = new Set(['status', 'scale', 'binding', 'finalize', 'approval']);
 
 export function first(q: Query, key: string): string | undefined {
   const v = q[key];
@@ -66,7 +66,8 @@ export class ResourceHandler {
     }
   }
 
-  async handle(req: FastifyRequest, reply: FastifyReply, r: ResourceRequest, user: UserInfo): Promise<void> {
+  /** `admit` sees the decoded body of a create before the registry does, and throws to refuse it. */
+  async handle(req: FastifyRequest, reply: FastifyReply, r: ResourceRequest, user: UserInfo, admit?: (obj: KubeObject) => void): Promise<void> {
     const q = req.query as Query;
     const format = negotiate(req.headers.accept);
     const body = req.body as Buffer | undefined;
@@ -75,7 +76,7 @@ export class ResourceHandler {
       throw errors.badRequest(`fieldValidation must be one of Ignore, Warn, Strict (got "${fieldValidation}")`);
     }
     const ctx: WriteContext & { force?: boolean } = {
-      user: { name: user.name, groups: user.groups },
+      user: { name: user.name, uid: user.uid, groups: user.groups },
       manager: '',
       dryRun: first(q, 'dryRun') === 'All',
       fieldValidation: fieldValidation as WriteContext['fieldValidation'],
@@ -91,6 +92,9 @@ export class ResourceHandler {
     }
     if (subresource === 'scale' && !info.hasScale) throw errors.notFound(`${info.resource}/scale`, info.group, name ?? '');
     if (subresource === 'status' && !info.hasStatus) throw errors.notFound(`${info.resource}/status`, info.group, name ?? '');
+    if (subresource === 'approval' && !(info.group === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests')) {
+      throw errors.notFound(`${info.resource}/approval`, info.group, name ?? '');
+    }
     if (info.namespaced && name !== undefined && !namespace) {
       throw errors.notFound(info.resource, info.group, name);
     }
@@ -132,6 +136,7 @@ export class ResourceHandler {
       }
       if (name || subresource) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
       const obj = decodeObject(req.headers['content-type'], body);
+      admit?.(obj);
       ctx.manager = managerOf(req, q);
       const created = await this.registry.create(info, namespace, obj, ctx);
       addWarnings();
@@ -145,6 +150,7 @@ export class ResourceHandler {
       let out: KubeObject;
       if (subresource === 'status') out = await this.registry.updateStatus(info, namespace, name, obj, ctx);
       else if (subresource === 'scale') out = await this.registry.updateScale(info, namespace, name, obj, ctx);
+      else if (subresource === 'approval') out = await this.registry.updateApproval(info, name, obj, ctx);
       else if (subresource === 'finalize' && info.resource === 'namespaces') out = await this.registry.finalizeNamespace(name, obj, ctx);
       else if (subresource) throw errors.methodNotAllowed(`PUT is not supported on ${info.resource}/${subresource}`);
       else out = await this.registry.update(info, namespace, name, obj, ctx);
@@ -157,7 +163,7 @@ export class ResourceHandler {
       const type = baseContentType(req.headers['content-type']);
       if (!PATCH_TYPES.includes(type)) throw errors.unsupportedMediaType(type);
       if (!body || body.length === 0) throw errors.badRequest('the patch body is empty');
-      if (subresource && subresource !== 'status' && subresource !== 'scale') {
+      if (subresource && subresource !== 'status' && subresource !== 'scale' && subresource !== 'approval') {
         throw errors.methodNotAllowed(`PATCH is not supported on ${info.resource}/${subresource}`);
       }
       if (type === 'application/apply-patch+yaml' && !first(q, 'fieldManager')) {

@@ -7,7 +7,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ApiError, errors, statusOf } from '../../api/errors.js';
 import type { Registry } from '../registry/registry.js';
-import { authenticate, type TokenAuthenticator, type UserInfo } from '../auth/authenticate.js';
+import { identify, type TokenAuthenticator, type UserInfo } from '../auth/authenticate.js';
+import { forbidden, type Decision } from '../auth/authorize.js';
+import { requestAttributes, type RequestAttributes } from '../auth/request-attributes.js';
+import type { KubeObject } from '../../api/meta.js';
 import type { ApiserverMetrics } from '../metrics.js';
 import { parseApiPath } from './request-path.js';
 import { ResourceHandler, send, type Query } from './resource-handler.js';
@@ -37,6 +40,10 @@ export interface ServerOptions {
   metrics: ApiserverMetrics;
   logger: Logger;
   tokenAuthenticators: TokenAuthenticator[];
+  /** decides every request that is not a health/version probe; runs before any handler or extension */
+  authorize(user: UserInfo, attrs: RequestAttributes): Decision;
+  /** objects a create is about to store, for checks only the body can answer (returns the reason to refuse) */
+  admitCreate?(user: UserInfo, attrs: RequestAttributes, obj: KubeObject): string | undefined;
   /** host:port clients should use, for legacy discovery */
   serverAddress: string;
   isReady: () => boolean;
@@ -93,8 +100,8 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
       let resource = '';
       try {
         if (PUBLIC_PATHS.has(pathname)) return servePublic(pathname, reply, opts);
-        const user = authenticate(req.raw, opts.tokenAuthenticators);
-        if (!user) throw errors.unauthorized();
+        const attrs = requestAttributes(req.method, pathname, req.query as Query);
+        const user = authorizeRequest(req.raw, attrs, opts);
         (req as FastifyRequest & { user?: UserInfo }).user = user;
 
         for (const ext of opts.extensions ?? []) if (await ext.handle(req, reply, user, pathname)) return reply;
@@ -124,7 +131,11 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
           case 'resource': {
             resource = p.subresource ? `${p.info.resource}/${p.subresource}` : p.info.resource;
             verb = handler.verbOf(req.method, p, req.query as Query);
-            await handler.handle(req, reply, p, user);
+            const admit = opts.admitCreate;
+            await handler.handle(req, reply, p, user, admit && ((obj) => {
+              const why = admit(user, attrs, obj);
+              if (why) throw forbidden(user, { ...attrs, name: obj.metadata?.name ?? '' }, why);
+            }));
             return reply;
           }
         }
@@ -140,20 +151,34 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
   app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     try {
-      const pathname = new URL(req.url ?? '/', 'https://x').pathname.replace(/\/+$/, '');
-      const user = authenticate(req, opts.tokenAuthenticators);
-      if (!user) return rejectUpgrade(socket, statusOf(401, 'Unauthorized', 'Unauthorized'));
+      const url = new URL(req.url ?? '/', 'https://x');
+      const pathname = url.pathname.replace(/\/+$/, '');
+      const attrs = requestAttributes(req.method ?? 'GET', pathname, Object.fromEntries(url.searchParams));
+      const user = authorizeRequest(req, attrs, opts);
       for (const ext of opts.extensions ?? []) {
         if (ext.handleUpgrade?.(req, socket, head, user, pathname)) return;
       }
       rejectUpgrade(socket, statusOf(404, 'NotFound', 'the server could not find the requested resource'));
     } catch (err) {
-      logger.error({ err }, 'upgrade failed');
+      if (!(err instanceof ApiError)) logger.error({ err }, 'upgrade failed');
       rejectUpgrade(socket, toStatus(err));
     }
   });
 
   return { app, hub };
+}
+
+/**
+ * Authenticates and authorizes one request. Anonymous requests that are not allowed
+ * get 401 (they never proved who they are), authenticated ones 403.
+ */
+function authorizeRequest(req: IncomingMessage, attrs: RequestAttributes, opts: ServerOptions): UserInfo {
+  const who = identify(req, opts.tokenAuthenticators);
+  if (!who) throw errors.unauthorized();
+  const decision = opts.authorize(who.user, attrs);
+  if (decision.allowed) return who.user;
+  if (who.anonymous) throw errors.unauthorized();
+  throw forbidden(who.user, attrs, decision.reason);
 }
 
 /** Answers an Upgrade request that will not be upgraded with a plain HTTP Status response. */

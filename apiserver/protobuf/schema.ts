@@ -1569,6 +1569,41 @@ message LeaseSpec {
 }
 `;
 
+const certificatesV1 = `
+syntax = "proto2";
+package k8s.io.api.certificates.v1;
+
+message CertificateSigningRequest {
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta metadata = 1;
+  optional CertificateSigningRequestSpec spec = 2;
+  optional CertificateSigningRequestStatus status = 3;
+}
+
+message CertificateSigningRequestSpec {
+  optional bytes request = 1 [(keep) = true];
+  optional string username = 2;
+  optional string uid = 3;
+  repeated string groups = 4;
+  repeated string usages = 5;
+  optional string signerName = 7 [(keep) = true];
+  optional int32 expirationSeconds = 8;
+}
+
+message CertificateSigningRequestStatus {
+  repeated CertificateSigningRequestCondition conditions = 1;
+  optional bytes certificate = 2;
+}
+
+message CertificateSigningRequestCondition {
+  optional string type = 1 [(keep) = true];
+  optional string reason = 2;
+  optional string message = 3;
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.Time lastUpdateTime = 4;
+  optional .k8s.io.apimachinery.pkg.apis.meta.v1.Time lastTransitionTime = 5;
+  optional string status = 6 [(keep) = true];
+}
+`;
+
 /** One entry per proto package; protobufjs accepts one `package` per source. */
 export const PROTO_SOURCES: readonly string[] = [
   runtime,
@@ -1581,6 +1616,7 @@ export const PROTO_SOURCES: readonly string[] = [
   autoscalingV1,
   autoscalingV2,
   coordinationV1,
+  certificatesV1,
 ];
 
 /** Envelope message wrapping every body (after the 4 magic bytes). */
@@ -1621,5 +1657,8 @@ export const KIND_TYPES: Readonly<Record<string, Readonly<Record<string, string>
   },
   'coordination.k8s.io/v1': {
     Lease: 'k8s.io.api.coordination.v1.Lease',
+  },
+  'certificates.k8s.io/v1': {
+    CertificateSigningRequest: 'k8s.io.api.certificates.v1.CertificateSigningRequest',
   },
 };

@@ -24,9 +24,13 @@ import { toScale } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
 import { admitPersistentVolumeClaim } from './default-storage-class.js';
+import { applyApproval, applyStatus, requestParseErrors, setRequester, statusErrors } from './csr.js';
+
+const isCsr = (info: ResourceInfo) => info.group === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests';
 
 export interface RequestUser {
   name: string;
+  uid?: string;
   groups: string[];
 }
 
@@ -219,10 +223,12 @@ export class Registry {
     if (info.group === '' && info.resource === 'persistentvolumeclaims') {
       admitPersistentVolumeClaim(obj, this.store.list(resourcePrefix('storage.k8s.io', 'storageclasses')));
     }
+    if (isCsr(info)) setRequester(obj, ctx.user);
     const status = initialStatus(info, obj);
     if (status === undefined) delete obj.status;
     else obj.status = status;
     const errs = validateCreate(obj, info);
+    if (isCsr(info) && !errs.some((e) => e.field === 'spec.request')) errs.push(...requestParseErrors(obj));
     if (errs.length) throw errors.invalid(info.kind, info.group, meta.name ?? '', errs);
     return recordManager(undefined, obj, ctx, info);
   }
@@ -263,13 +269,33 @@ export class Registry {
   }
 
   private prepareStatus(info: ResourceInfo, incoming: KubeObject, cur: KubeObject, ctx: WriteContext): KubeObject {
-    const next = mergeStatusUpdate(cur, decodeCheck(incoming, ctx));
+    let next = mergeStatusUpdate(cur, decodeCheck(incoming, ctx));
+    if (isCsr(info)) next = applyStatus(cur, next, nowTime());
     const errs = validateStatusUpdate(next, cur, info);
+    if (isCsr(info)) errs.push(...statusErrors(next, cur));
     if (errs.length) throw errors.invalid(info.kind, info.group, cur.metadata.name ?? '', errs);
     return recordManager(cur, next, ctx, info, 'status');
   }
 
-  /** PATCH on the object or a subresource (`status`, `scale`). */
+  /** PUT `certificatesigningrequests/<name>/approval`: only the Approved/Denied conditions change. */
+  async updateApproval(info: ResourceInfo, name: string, body: KubeObject, ctx: WriteContext): Promise<KubeObject> {
+    const incoming = checkBody(info, clone(body));
+    checkNameMatches(incoming, name);
+    return this.write(info, undefined, name, ctx, (cur) => {
+      if (!cur) throw errors.notFound(info.resource, info.group, name);
+      checkPrecondition(info, name, incoming.metadata.resourceVersion, cur);
+      return this.prepareApproval(info, decodeCheck(incoming, ctx), cur, ctx);
+    });
+  }
+
+  private prepareApproval(info: ResourceInfo, incoming: KubeObject, cur: KubeObject, ctx: WriteContext): KubeObject {
+    const next = applyApproval(cur, incoming, nowTime());
+    const errs = validateStatusUpdate(next, cur, info);
+    if (errs.length) throw errors.invalid(info.kind, info.group, cur.metadata.name ?? '', errs);
+    return recordManager(cur, next, ctx, info, 'approval');
+  }
+
+  /** PATCH on the object or a subresource (`status`, `scale`, a CSR's `approval`). */
   async patch(
     info: ResourceInfo, namespace: string | undefined, name: string, contentType: string, body: Buffer,
     ctx: WriteContext & { force?: boolean }, subresource?: string,
@@ -289,6 +315,7 @@ export class Registry {
       checkNameMatches(patched, name);
       checkPrecondition(info, name, patched.metadata.resourceVersion, cur);
       const asStored = this.toStorage(info, patched);
+      if (subresource === 'approval') return this.prepareApproval(info, asStored, stored, ctx);
       return subresource === 'status' ? this.prepareStatus(info, asStored, stored, ctx) : this.prepareUpdate(info, asStored, stored, ctx);
     });
     return subresource === 'scale' ? toScale(result) : result;

@@ -49,20 +49,27 @@ export function registerControllerManager(program: Command): void {
     .option('--concurrent-syncs <n>', 'workers per controller', parseIntFlag('concurrent-syncs'), 5)
     .addOption(new Option('--horizontal-pod-autoscaler-sync-period <d>', 'how often each HorizontalPodAutoscaler is reconciled').argParser(durationFlag('horizontal-pod-autoscaler-sync-period')).default(15_000, '15s'))
     .addOption(new Option('--horizontal-pod-autoscaler-downscale-stabilization <d>', 'an HPA scales down only to the highest recommendation of this window').argParser(durationFlag('horizontal-pod-autoscaler-downscale-stabilization')).default(300_000, '5m0s'))
+    .option('--cluster-signing-cert-file <file>', 'PEM CA certificate that signs approved kubelet and client certificate requests (signer off without it)')
+    .option('--cluster-signing-key-file <file>', 'PEM private key of --cluster-signing-cert-file')
+    .addOption(new Option('--cluster-signing-duration <d>', 'longest lifetime of a signed certificate').argParser(durationFlag('cluster-signing-duration')).default(365 * 86_400_000, '8760h0m0s'))
     .option('--controllers <list>', 'controllers to run: * for all, name to enable, -name to disable (comma-separated)', '*')
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
 Examples:
   kubelite controller-manager --kubeconfig /etc/kubelite/controller-manager.kubeconfig
   kubelite controller-manager --kubeconfig admin.kubeconfig --leader-elect --cluster-cidr 10.244.0.0/16 --node-cidr-mask-size 24
-  kubelite controller-manager --kubeconfig k.conf --node-monitor-grace-period 20s --controllers '*,-nodeipam'`)
+  kubelite controller-manager --kubeconfig k.conf --node-monitor-grace-period 20s --controllers '*,-nodeipam'
+  kubelite controller-manager --kubeconfig k.conf --cluster-signing-cert-file pki/ca.crt --cluster-signing-key-file pki/ca.key`)
     .action(async (o: {
       kubeconfig: string; leaderElect: boolean; leaderElectLeaseDuration: number; leaderElectRenewDeadline: number; leaderElectRetryPeriod: number;
       clusterCidr: string; nodeCidrMaskSize: number; nodeMonitorGracePeriod: number; nodeMonitorPeriod: number;
       defaultTolerationSeconds: number; concurrentSyncs: number; horizontalPodAutoscalerSyncPeriod: number; horizontalPodAutoscalerDownscaleStabilization: number; controllers: string; logLevel: string;
+      clusterSigningCertFile?: string; clusterSigningKeyFile?: string; clusterSigningDuration: number;
     }) => {
       const logger = pino({ name: 'controller-manager', level: o.logLevel });
       if (o.nodeMonitorPeriod <= 0) throw new Error('--node-monitor-period must be positive');
+      if (!o.clusterSigningCertFile !== !o.clusterSigningKeyFile) throw new Error('--cluster-signing-cert-file and --cluster-signing-key-file must be given together');
+      if (o.clusterSigningDuration < 600_000) throw new Error('--cluster-signing-duration must be at least 10m');
       if (o.horizontalPodAutoscalerSyncPeriod <= 0) throw new Error('--horizontal-pod-autoscaler-sync-period must be positive');
       if (o.leaderElectRenewDeadline >= o.leaderElectLeaseDuration) {
         throw new Error('--leader-elect-renew-deadline must be shorter than --leader-elect-lease-duration');
@@ -83,6 +90,9 @@ Examples:
         concurrentSyncs: Math.max(1, o.concurrentSyncs),
         hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
         hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
+        clusterSigningCertFile: o.clusterSigningCertFile,
+        clusterSigningKeyFile: o.clusterSigningKeyFile,
+        clusterSigningDurationMs: o.clusterSigningDuration,
         controllers: o.controllers.split(','),
         leaderElection: {
           leaseDurationSeconds: Math.max(1, Math.ceil(o.leaderElectLeaseDuration / 1000)),

@@ -26,17 +26,21 @@ export function registerKubelet(program: Command): void {
     .option('--pod-routes', 'route other nodes\' podCIDRs via their InternalIP (host-gw) and install the pod-network iptables rules (default)')
     .option('--no-pod-routes', 'do not route other nodes\' podCIDRs via their InternalIP nor install the pod-network iptables rules')
     .option('--iptables-masquerade-bit <n>', 'packet mark bit the proxy uses to request SNAT; such pod traffic stays masqueraded', parseIntFlag('iptables-masquerade-bit'), 14)
+    .option('--register-with-taints <taints>', 'taints the Node is registered with: key=value:Effect,key:Effect (Effect: NoSchedule, PreferNoSchedule, NoExecute)')
+    .option('--node-labels <labels>', 'labels added to the Node: key=value,key2=value2')
     .option('--cleanup', 'remove the routes and iptables rules/chains this node\'s kubelet installed, then exit')
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
 Examples:
   kubelite kubelet --kubeconfig /etc/kubelite/kubelet.kubeconfig --node-name node-1 --pod-cidr 10.244.1.0/24
   kubelite kubelet --kubeconfig k.conf --node-name dev --root-dir ./kubelet --pod-manifest-path ./manifests --grpc-port 10250
+  kubelite kubelet --kubeconfig k.conf --node-name cp --register-with-taints node-role.kubernetes.io/control-plane:NoSchedule --node-labels node-role.kubernetes.io/control-plane=
   kubelite kubelet --cleanup --node-name node-1`)
     .action(async (o: {
       kubeconfig?: string; nodeName: string; clusterCidr: string; podRoutes?: boolean; iptablesMasqueradeBit: number; cleanup?: boolean; rootDir: string; podCidr?: string; podManifestPath?: string; maxPods: number;
       dockerHost: string; nodeIp?: string; clusterDns?: string; grpcPort: number; grpcBindAddress: string;
       tlsCertFile?: string; tlsPrivateKeyFile?: string; clientCaFile?: string; parallelPodStarts: number; nodeLeaseDurationSeconds: number; logLevel: string;
+      registerWithTaints?: string; nodeLabels?: string;
     }) => {
       const logger = pino({ name: 'kubelet', level: o.logLevel });
       if (o.cleanup) {
@@ -46,6 +50,9 @@ Examples:
         process.exit(0);
       }
       if (!o.kubeconfig) throw new Error("required option '--kubeconfig <file>' not specified");
+      const { parseNodeLabels, parseTaints } = await import('../../kubelet/registration-flags.js');
+      const registerWithTaints = parseTaints(o.registerWithTaints ?? '');
+      const nodeLabels = parseNodeLabels(o.nodeLabels ?? '');
       if (o.iptablesMasqueradeBit < 0 || o.iptablesMasqueradeBit > 31) throw new Error('--iptables-masquerade-bit must be 0..31');
       const { run } = await import('../../kubelet/main.js');
       let closing: (() => Promise<void>) | undefined;
@@ -56,7 +63,7 @@ Examples:
         kubeconfig: o.kubeconfig, nodeName: o.nodeName, rootDir: o.rootDir, podCIDR: o.podCidr, podManifestPath: o.podManifestPath,
         maxPods: o.maxPods, dockerHost: o.dockerHost, nodeIP: o.nodeIp, clusterDNS: o.clusterDns, grpcPort: o.grpcPort,
         grpcBindAddress: o.grpcBindAddress, tlsCertFile: o.tlsCertFile, tlsPrivateKeyFile: o.tlsPrivateKeyFile, clientCAFile: o.clientCaFile, parallelPodStarts: Math.max(1, o.parallelPodStarts), nodeLeaseDurationSeconds: Math.max(1, o.nodeLeaseDurationSeconds),
-        clusterCIDR: o.clusterCidr, podRoutes: o.podRoutes, masqueradeBit: o.iptablesMasqueradeBit, logger,
+        clusterCIDR: o.clusterCidr, podRoutes: o.podRoutes, masqueradeBit: o.iptablesMasqueradeBit, registerWithTaints, nodeLabels, logger,
       });
       closing = () => kubelet.close();
     });

@@ -49,6 +49,7 @@ export function componentSpecs(cfg: ClusterConfig): ComponentSpec[] {
     'controller-manager': [
       'controller-manager', '--kubeconfig', p.kubeconfig('controller-manager'),
       '--cluster-cidr', cfg.clusterCIDR, '--node-cidr-mask-size', String(cfg.nodeCIDRMaskSize),
+      '--cluster-signing-cert-file', join(p.pki, 'ca.crt'), '--cluster-signing-key-file', join(p.pki, 'ca.key'),
     ],
     scheduler: ['scheduler', '--kubeconfig', p.kubeconfig('scheduler')],
     dns: [

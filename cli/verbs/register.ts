@@ -22,6 +22,7 @@ import { registerClusterInfo } from './cluster-info.js';
 import { registerConfig } from './config.js';
 import { registerCompletion } from './completion.js';
 import { registerImage } from './image-load.js';
+import { registerToken } from './token.js';
 
 const REGISTRARS: Array<(program: Command) => void> = [
   registerGet,
@@ -45,6 +46,7 @@ const REGISTRARS: Array<(program: Command) => void> = [
   registerConfig,
   registerCompletion,
   registerImage,
+  registerToken,
 ];
 
 export function registerVerbs(program: Command): void {

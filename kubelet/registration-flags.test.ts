@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNodeLabels, parseTaints } from './registration-flags.js';
+
+test('parseTaints reads key=value:Effect and key:Effect lists', () => {
+  assert.deepEqual(parseTaints('node-role.kubernetes.io/control-plane:NoSchedule'), [
+    { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
+  ]);
+  assert.deepEqual(parseTaints('dedicated=gpu:NoExecute, spot=true:PreferNoSchedule'), [
+    { key: 'dedicated', value: 'gpu', effect: 'NoExecute' },
+    { key: 'spot', value: 'true', effect: 'PreferNoSchedule' },
+  ]);
+  assert.deepEqual(parseTaints('a=:NoSchedule'), [{ key: 'a', effect: 'NoSchedule' }]);
+  assert.deepEqual(parseTaints(''), []);
+});
+
+test('parseTaints rejects bad effects, keys, values, missing effects and duplicates', () => {
+  assert.throws(() => parseTaints('a=b'), /must look like key=value:Effect/);
+  assert.throws(() => parseTaints('a=b:Sometimes'), /effect "Sometimes"/);
+  assert.throws(() => parseTaints('-bad:NoSchedule'), /invalid key "-bad"/);
+  assert.throws(() => parseTaints('a=b c:NoSchedule'), /invalid value "b c"/);
+  assert.throws(() => parseTaints('a:NoSchedule,a=x:NoSchedule'), /given twice/);
+  // same key, other effect: allowed, as in Kubernetes
+  assert.equal(parseTaints('a:NoSchedule,a:NoExecute').length, 2);
+});
+
+test('parseNodeLabels reads k=v lists, empty values included', () => {
+  assert.deepEqual(parseNodeLabels('node-role.kubernetes.io/control-plane=,zone=a'), {
+    'node-role.kubernetes.io/control-plane': '', zone: 'a',
+  });
+  assert.throws(() => parseNodeLabels('zone'), /must look like key=value/);
+  assert.throws(() => parseNodeLabels('zo ne=a'), /invalid key/);
+  assert.throws(() => parseNodeLabels('zone=a b'), /invalid value/);
+});
