@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 
-.PHONY: all deps build up down test test-unit test-e2e bench clean docker
+.PHONY: all deps build up down test test-unit test-e2e bench clean docker node-image cluster-up cluster-down
 
 all: build
 
@@ -33,6 +33,18 @@ test-unit: build
 
 test-e2e: build docker
 	node --test --test-concurrency=1 --test-reporter=spec $$(find dist/test/e2e -name '*.test.js' | sort)
+
+# docker-compose multi-node cluster (deploy/compose, README.md): one control-plane and
+# WORKERS workers as Docker-in-Docker node containers. COMPOSE_PROJECT_NAME names a cluster.
+WORKERS ?= 2
+node-image: docker
+	bash scripts/build-node-image.sh
+
+cluster-up: build docker
+	WORKERS=$(WORKERS) bash scripts/cluster-up.sh
+
+cluster-down:
+	bash scripts/cluster-down.sh
 
 # Usage: make bench B=apiserver
 bench: build

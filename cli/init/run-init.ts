@@ -20,7 +20,7 @@ import { writeHostConfig } from '../start/host-config.js';
 import { startDetached } from '../start/run-start.js';
 import { installUnits, systemdFacts, systemdUnusableReason } from '../start/systemd.js';
 import { CLUSTER_INFO_NAME, CLUSTER_INFO_NAMESPACE, clusterInfoConfigMap, joinCommand, namespaceObject } from './cluster-info.js';
-import { writeControlPlaneCredentials } from './credentials.js';
+import { writeComponentCredentials } from '../up/certs.js';
 import { CONTROL_PLANE_LABEL, type InitPlan } from './plan.js';
 
 export interface InitOptions {
@@ -62,22 +62,12 @@ export async function runInit(plan: InitPlan, o: InitOptions): Promise<void> {
     if (why) throw new Error(why);
   }
   const progress = new Progress(process.stdout);
-  const step = async <T>(label: string, fn: () => Promise<T>, done?: (v: T) => string): Promise<T> => {
-    const s = progress.step(label);
-    try {
-      const v = await fn();
-      s.done(done?.(v));
-      return v;
-    } catch (e) {
-      s.fail();
-      throw e;
-    }
-  };
+  const step = <T>(label: string, fn: () => Promise<T>, done?: (v: T) => string): Promise<T> => progress.run(label, fn, done);
   progress.line(`Initialising control plane "${cfg.clusterName}" on ${cfg.nodeName} (${host.server}), data in ${d}`);
   await step('Docker engine', () => dockerReachable(host.dockerHost), (v) => `Docker engine ${v}`);
   await step('ports free', () => checkPortsFree(cfg));
   await mkdir(join(d, 'logs'), { recursive: true, mode: 0o755 });
-  const ca = await step('CA, certificates and kubeconfigs', () => writeControlPlaneCredentials(cfg, host.server));
+  const ca = await step('CA, certificates and kubeconfigs', () => writeComponentCredentials(cfg, host.server));
   await writeHostConfig(host);
 
   if (host.systemd) {

@@ -18,7 +18,7 @@ import { getNode, nodeReadiness, waitUntil } from '../up/readiness.js';
 import { writeHostConfig } from '../start/host-config.js';
 import { startDetached } from '../start/run-start.js';
 import { installUnits, systemdFacts, systemdUnusableReason } from '../start/systemd.js';
-import { writeAtomic } from '../init/credentials.js';
+import { writeAtomic } from '../up/certs.js';
 import { apiserverURL, checkCAHash, fetchClusterInfo, validateCAHashFlag } from './discovery.js';
 import { planWorker, workerClusterConfig, workerPaths, type JoinFlags } from './plan.js';
 
@@ -60,17 +60,7 @@ export async function runJoin(o: JoinOptions): Promise<void> {
   }
   const server = apiserverURL(o.endpoint);
   const progress = new Progress(process.stdout);
-  const step = async <T>(label: string, fn: () => Promise<T>, done?: (v: T) => string): Promise<T> => {
-    const s = progress.step(label);
-    try {
-      const v = await fn();
-      s.done(done?.(v));
-      return v;
-    } catch (e) {
-      s.fail();
-      throw e;
-    }
-  };
+  const step = <T>(label: string, fn: () => Promise<T>, done?: (v: T) => string): Promise<T> => progress.run(label, fn, done);
   progress.line(`Joining ${server} as node ${o.nodeName}, data in ${d}`);
   const info = await step('cluster CA (cluster-info)', async () => {
     const i = await fetchClusterInfo(server);

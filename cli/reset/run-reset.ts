@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import Dockerode from 'dockerode';
-import { purgeCluster, type PurgeStep } from '../up/purge.js';
+import { purgeCluster, purgeSteps } from '../up/purge.js';
 import { readHostConfig } from '../start/host-config.js';
 import { stopHostSupervisor } from '../start/supervisor-process.js';
 import { ENV_FILE, removeUnits, UNIT_DIR } from '../start/systemd.js';
@@ -49,15 +49,7 @@ export async function runReset(dataDir: string, opts: { force: boolean }): Promi
       return 1;
     }
   }
-  const steps: PurgeStep[] = [];
-  const step = async (what: string, fn: () => Promise<string | void>) => {
-    try {
-      const detail = await fn();
-      steps.push({ what: detail ? `${what} (${detail})` : what });
-    } catch (e) {
-      steps.push({ what, error: (e as Error).message });
-    }
-  };
+  const { steps, step } = purgeSteps();
   if (units) {
     await step('systemd units', async () => {
       const removed = await removeUnits();

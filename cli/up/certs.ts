@@ -11,7 +11,7 @@ import { generateCA, issueCertificate, type KeyPairPem } from '../../client/pki.
 import { clusterPaths, type ComponentName } from './components.js';
 import type { ClusterConfig } from './config.js';
 
-async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
+export async function writeAtomic(path: string, text: string, mode: number): Promise<void> {
   await writeFile(`${path}.tmp`, text, { mode });
   await rename(`${path}.tmp`, path);
 }
@@ -39,10 +39,14 @@ export function componentIdentity(c: Exclude<ComponentName, 'apiserver'>, nodeNa
   }
 }
 
-export async function writeComponentCredentials(cfg: ClusterConfig): Promise<void> {
+/**
+ * A client certificate + kubeconfig per component and the kubelet's gRPC serving
+ * certificate. `server` is what the kubeconfigs point at: loopback for `up`, the
+ * advertise address for `init` (the same files then serve the systemd units).
+ */
+export async function writeComponentCredentials(cfg: ClusterConfig, server = `https://127.0.0.1:${cfg.apiserverPort}`): Promise<KeyPairPem> {
   const p = clusterPaths(cfg.dataDir);
   const ca = await ensureCA(p.pki);
-  const server = `https://127.0.0.1:${cfg.apiserverPort}`;
   const clients = ['controller-manager', 'scheduler', 'kubelet', 'proxy', 'dns'] as const;
   await Promise.all(clients.map(async (c) => {
     const id = componentIdentity(c, cfg.nodeName);
@@ -55,9 +59,10 @@ export async function writeComponentCredentials(cfg: ClusterConfig): Promise<voi
   }));
   // the kubelet's gRPC serving certificate (the apiserver dials InternalIP and checks it against the CA)
   const serving = await issueCertificate(ca, {
-    commonName: cfg.nodeName, usage: 'server', days: 3650,
+    commonName: `system:node:${cfg.nodeName}`, organizations: ['system:nodes'], usage: 'server', days: 3650,
     dnsNames: [cfg.nodeName, 'localhost'], ipAddresses: [...new Set([cfg.nodeIP, '127.0.0.1'])],
   });
   await writeAtomic(join(p.pki, 'kubelet.key'), serving.keyPem, 0o600);
   await writeAtomic(join(p.pki, 'kubelet.crt'), serving.certPem, 0o644);
+  return ca;
 }

@@ -42,6 +42,19 @@ export class Progress {
     this.redrawLive();
   }
 
+  /** Runs `fn` as one step: ✓ with `done(result)` (or the label) when it resolves, ✗ when it throws. */
+  async run<T>(label: string, fn: () => Promise<T>, done?: (v: T) => string): Promise<T> {
+    const s = this.step(label);
+    try {
+      const v = await fn();
+      s.done(done?.(v));
+      return v;
+    } catch (e) {
+      s.fail();
+      throw e;
+    }
+  }
+
   step(label: string): Step {
     this.finishLive();
     let current = label;

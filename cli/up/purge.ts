@@ -65,9 +65,10 @@ export interface PurgeStep {
   error?: string;
 }
 
-export async function purgeCluster(cfg: ClusterConfig, docker = new Dockerode({ socketPath: '/var/run/docker.sock' })): Promise<PurgeStep[]> {
+/** Records each clean-up step's outcome and goes on after a failure: a purge does all it can. */
+export function purgeSteps(): { steps: PurgeStep[]; step: (what: string, fn: () => Promise<string | void>) => Promise<void> } {
   const steps: PurgeStep[] = [];
-  const step = async (what: string, fn: () => Promise<string | void>) => {
+  const step = async (what: string, fn: () => Promise<string | void>): Promise<void> => {
     try {
       const detail = await fn();
       steps.push({ what: detail ? `${what} (${detail})` : what });
@@ -75,6 +76,11 @@ export async function purgeCluster(cfg: ClusterConfig, docker = new Dockerode({ 
       steps.push({ what, error: (e as Error).message });
     }
   };
+  return { steps, step };
+}
+
+export async function purgeCluster(cfg: ClusterConfig, docker = new Dockerode({ socketPath: '/var/run/docker.sock' })): Promise<PurgeStep[]> {
+  const { steps, step } = purgeSteps();
   await step(`containers of node ${cfg.nodeName}`, async () => `${await removeContainers(docker, cfg.nodeName)} removed`);
   await step(`pod network of node ${cfg.nodeName}`, async () => `${await removeNetworks(docker, cfg.nodeName)} removed`);
   await step('kubelet routes and chains', () => runKubelite(kubeletCleanupArgs(cfg)));
