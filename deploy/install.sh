@@ -6,20 +6,25 @@
 # units (deploy/systemd) run. Then: `kubelite init ...` on the master, the printed
 # `kubelite join ...` on each worker. Idempotent: rerun it to upgrade.
 #
-#   sudo deploy/install.sh [--prefix /opt/kubelite] [--bin-dir /usr/local/bin] [--skip-apt] [--skip-build]
+# The unit files go to --unit-dir (/etc/systemd/system) disabled: init enables the
+# control plane's, join the worker's (kubelet, proxy), with /etc/kubelite/kubelite.env.
+#
+#   sudo deploy/install.sh [--prefix /opt/kubelite] [--bin-dir /usr/local/bin] [--unit-dir DIR] [--skip-apt] [--skip-build]
 set -euo pipefail
 
 PREFIX=/opt/kubelite
 BIN_DIR=/usr/local/bin
+UNIT_DIR=/etc/systemd/system
 SKIP_APT=0
 SKIP_BUILD=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) PREFIX="$2"; shift 2 ;;
     --bin-dir) BIN_DIR="$2"; shift 2 ;;
+    --unit-dir) UNIT_DIR="$2"; shift 2 ;;
     --skip-apt) SKIP_APT=1; shift ;;
     --skip-build) SKIP_BUILD=1; shift ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -81,6 +86,10 @@ chmod 755 "$BIN_DIR/kubelite.tmp"
 mv "$BIN_DIR/kubelite.tmp" "$BIN_DIR/kubelite"
 
 "$BIN_DIR/kubelite" --client-version >/dev/null || die "$BIN_DIR/kubelite does not run"
+mkdir -p "$UNIT_DIR"
+cp "$PREFIX"/deploy/systemd/kubelite-*.service "$UNIT_DIR/"
+if [ -d /run/systemd/system ] && [ "$UNIT_DIR" = /etc/systemd/system ]; then systemctl daemon-reload || say "warning: systemctl daemon-reload failed"; fi
+say "systemd units in $UNIT_DIR (enabled by kubelite init / join)"
 say "done: $BIN_DIR/kubelite ($("$BIN_DIR/kubelite" --client-version))"
 cat <<NEXT
 Next:

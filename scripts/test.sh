@@ -3,6 +3,11 @@
 # real Docker and the real kubectl. Prints the node test runner's summary.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# deploy/systemd's units are checked with systemd-analyze (Debian's systemd package).
+if ! command -v systemd-analyze >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null; }
+fi
 units=$(find dist -name '*.test.js' -not -path 'dist/test/*' | sort)
 e2e=$(find dist/test/e2e -name '*.test.js' 2>/dev/null | sort)
 # Unit tests in parallel, e2e one file at a time (they share Docker and the kernel's rules).
