@@ -22,8 +22,8 @@ import {
   daemonSetCounts, daemonSetStatusEqual, FailedPodsBackoff, managePlan, rollingUpdatePlan, type NodeToPods,
 } from './daemonset-rollout.js';
 import type { ControllerManagerOptions } from './options.js';
-import { ControllerExpectations, isPodReady, OwnWrites, podFromTemplate, slowStartBatch } from './pod-control.js';
-import { semanticEqual } from './pod-template-hash.js';
+import { podAdded, podDeleted, podUpdated, type PodOwnerHooks } from './owned-pod-events.js';
+import { ControllerExpectations, OwnWrites, podFromTemplate, slowStartBatch } from './pod-control.js';
 import { BURST_REPLICAS } from './replicaset.js';
 
 const daemonSetsInfo = findResource('apps', 'v1', 'daemonsets')!;
@@ -64,9 +64,18 @@ export class DaemonSetController extends Controller {
       if (getControllerOf(old)?.uid !== getControllerOf(cur)?.uid) this.enqueueOwner(old);
     });
     this.revisions.on('delete', (cr) => this.enqueueOwner(cr));
-    this.pods.on('add', (pod) => this.addPod(pod));
-    this.pods.on('update', (old, cur) => this.updatePod(old, cur));
-    this.pods.on('delete', (pod) => this.deletePod(pod));
+    const hooks: PodOwnerHooks<DaemonSet> = {
+      resolve: (ns, ref) => this.resolveControllerRef(ns, ref),
+      selecting: (pod) => this.daemonSetsSelecting(pod),
+      enqueue: (ds) => this.enqueue(ds),
+      enqueueAfter: (ds, ms) => this.enqueueAfter(ds, ms),
+      minReadySeconds: (ds) => ds.spec.minReadySeconds ?? 0,
+      creationObserved: (key) => this.creations.creationObserved(key),
+      deletionObserved: (key, podKey) => this.deletions.deletionObserved(key, podKey),
+    };
+    this.pods.on('add', (pod) => podAdded(hooks, pod));
+    this.pods.on('update', (old, cur) => podUpdated(hooks, old, cur));
+    this.pods.on('delete', (pod) => podDeleted(hooks, pod));
     this.nodes.on('add', (node) => {
       for (const ds of this.daemonSets.store.list()) if (nodeShouldRunDaemonPod(node, ds).shouldRun) this.enqueue(ds);
     });
@@ -82,54 +91,6 @@ export class DaemonSetController extends Controller {
   private enqueueOwner(obj: KubeObject): void {
     const ds = this.resolveControllerRef(obj.metadata.namespace, getControllerOf(obj));
     if (ds) this.enqueue(ds);
-  }
-
-  private addPod(pod: Pod): void {
-    if (pod.metadata.deletionTimestamp) {
-      this.deletePod(pod);
-      return;
-    }
-    const ref = getControllerOf(pod);
-    if (ref) {
-      const ds = this.resolveControllerRef(pod.metadata.namespace, ref);
-      if (!ds) return;
-      this.creations.creationObserved(objectKey(ds));
-      this.enqueue(ds);
-      return;
-    }
-    for (const ds of this.daemonSetsSelecting(pod)) this.enqueue(ds);
-  }
-
-  private updatePod(old: Pod, cur: Pod): void {
-    if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return;
-    if (cur.metadata.deletionTimestamp) {
-      this.deletePod(cur);
-      return;
-    }
-    const curRef = getControllerOf(cur);
-    const oldRef = getControllerOf(old);
-    const refChanged = curRef?.uid !== oldRef?.uid;
-    if (refChanged && oldRef) {
-      const ds = this.resolveControllerRef(old.metadata.namespace, oldRef);
-      if (ds) this.enqueue(ds);
-    }
-    if (curRef) {
-      const ds = this.resolveControllerRef(cur.metadata.namespace, curRef);
-      if (!ds) return;
-      this.enqueue(ds);
-      const minReady = ds.spec.minReadySeconds ?? 0;
-      if (minReady > 0 && !isPodReady(old) && isPodReady(cur)) this.enqueueAfter(ds, minReady * 1000 + 1000);
-      return;
-    }
-    const labelsChanged = !semanticEqual(old.metadata.labels ?? {}, cur.metadata.labels ?? {});
-    if (labelsChanged || refChanged) for (const ds of this.daemonSetsSelecting(cur)) this.enqueue(ds);
-  }
-
-  private deletePod(pod: Pod): void {
-    const ds = this.resolveControllerRef(pod.metadata.namespace, getControllerOf(pod));
-    if (!ds) return;
-    this.deletions.deletionObserved(objectKey(ds), objectKey(pod));
-    this.enqueue(ds);
   }
 
   private updateNode(old: Node, cur: Node): void {

@@ -11,6 +11,7 @@ import { NAMESPACE_INDEX } from '../client/store.js';
 import type { Informer } from '../client/informer.js';
 import { Controller, type ControllerContext } from './controller.js';
 import type { ControllerManagerOptions } from './options.js';
+import { podAdded, podDeleted, podUpdated, type PodOwnerHooks } from './owned-pod-events.js';
 import { claimObjects, getControllerOf, newControllerRef } from './controller-ref.js';
 import {
   ControllerExpectations, isPodActive, isPodAvailable, isPodReady, OwnWrites, podFromTemplate, podsToDelete, slowStartBatch,
@@ -134,67 +135,21 @@ export class ReplicaManager<T extends KubeObject> extends Controller {
       this.ownWrites.forget(objectKey(obj));
       this.enqueue(obj);
     });
-    this.pods.on('add', (pod) => this.addPod(pod));
-    this.pods.on('update', (old, cur) => this.updatePod(old, cur));
-    this.pods.on('delete', (pod) => this.deletePod(pod));
+    const hooks: PodOwnerHooks<T> = {
+      resolve: (ns, ref) => this.resolveControllerRef(ns, ref),
+      selecting: (pod) => this.ownersSelecting(pod),
+      enqueue: (owner) => this.enqueue(owner),
+      enqueueAfter: (owner, ms) => this.enqueueAfter(owner, ms),
+      minReadySeconds: (owner) => this.kind.minReadySeconds(owner),
+      creationObserved: (key) => this.expectations.creationObserved(key),
+      deletionObserved: (key, podKey) => this.expectations.deletionObserved(key, podKey),
+    };
+    this.pods.on('add', (pod) => podAdded(hooks, pod));
+    this.pods.on('update', (old, cur) => podUpdated(hooks, old, cur));
+    this.pods.on('delete', (pod) => podDeleted(hooks, pod));
   }
 
   // ---------------------------------------------------------------- events
-
-  private addPod(pod: Pod): void {
-    // A pod already being deleted when first seen (e.g. after a restart) is a pending deletion.
-    if (pod.metadata.deletionTimestamp) {
-      this.deletePod(pod);
-      return;
-    }
-    const ref = getControllerOf(pod);
-    if (ref) {
-      const owner = this.resolveControllerRef(pod.metadata.namespace, ref);
-      if (!owner) return;
-      this.expectations.creationObserved(objectKey(owner));
-      this.enqueue(owner);
-      return;
-    }
-    for (const owner of this.ownersSelecting(pod)) this.enqueue(owner);
-  }
-
-  private updatePod(old: Pod, cur: Pod): void {
-    if (old.metadata.resourceVersion === cur.metadata.resourceVersion) return; // periodic resync
-    const labelsChanged = !semanticEqual(old.metadata.labels ?? {}, cur.metadata.labels ?? {});
-    if (cur.metadata.deletionTimestamp) {
-      // The kubelet deletes it for good later; the replacement can be made now.
-      this.deletePod(cur);
-      if (labelsChanged) this.deletePod(old);
-      return;
-    }
-    const curRef = getControllerOf(cur);
-    const oldRef = getControllerOf(old);
-    const refChanged = curRef?.uid !== oldRef?.uid;
-    if (refChanged && oldRef) {
-      const owner = this.resolveControllerRef(old.metadata.namespace, oldRef);
-      if (owner) this.enqueue(owner);
-    }
-    if (curRef) {
-      const owner = this.resolveControllerRef(cur.metadata.namespace, curRef);
-      if (!owner) return;
-      this.enqueue(owner);
-      // Availability changes with time alone: look again once minReadySeconds have passed.
-      const minReady = this.kind.minReadySeconds(owner);
-      if (minReady > 0 && !isPodReady(old) && isPodReady(cur)) this.enqueueAfter(owner, minReady * 1000 + 1000);
-      return;
-    }
-    if (labelsChanged || refChanged) for (const owner of this.ownersSelecting(cur)) this.enqueue(owner);
-  }
-
-  private deletePod(pod: Pod): void {
-    const ref = getControllerOf(pod);
-    if (!ref) return;
-    const owner = this.resolveControllerRef(pod.metadata.namespace, ref);
-    if (!owner) return;
-    const key = objectKey(owner);
-    this.expectations.deletionObserved(key, objectKey(pod));
-    this.enqueue(owner);
-  }
 
   private resolveControllerRef(namespace: string | undefined, ref: { kind: string; name: string; uid: string }): T | undefined {
     if (ref.kind !== this.kind.info.kind) return undefined;

@@ -3,10 +3,15 @@
 // yet), take the CA from its kubeconfig, and trust it only when its public-key
 // hash equals --discovery-token-ca-cert-hash. Everything after that verifies TLS
 // against this CA.
-import https from 'node:https';
 import { parse as parseYaml } from 'yaml';
+import { isApiError } from '../../api/errors.js';
+import { findResource } from '../../api/resources.js';
+import type { ConfigMap } from '../../api/types/index.js';
 import { caCertHash } from '../../client/pki.js';
+import { RestClient } from '../../client/rest.js';
 import { CLUSTER_SETTINGS_KEY, type ClusterSettings } from '../init/cluster-info.js';
+
+const CONFIGMAPS = findResource('', 'v1', 'configmaps')!;
 
 export interface ClusterInfo {
   /** server URL published by the control plane */
@@ -50,33 +55,20 @@ export function validateCAHashFlag(v: string): void {
 }
 
 /** GET cluster-info anonymously, TLS unverified (the CA is checked by its hash afterwards). */
-export function fetchClusterInfo(server: string, timeoutMs = 10_000): Promise<ClusterInfo> {
-  const u = new URL(`${server}/api/v1/namespaces/kube-public/configmaps/cluster-info`);
-  return new Promise((resolve, reject) => {
-    const req = https.get({ host: u.hostname, port: u.port, path: u.pathname, rejectUnauthorized: false, timeout: timeoutMs, agent: false, headers: { accept: 'application/json' } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) {
-          let msg = body.trim().slice(0, 200);
-          try {
-            msg = (JSON.parse(body) as { message?: string }).message ?? msg;
-          } catch {
-            // not a Status
-          }
-          reject(new Error(`cannot read kube-public/cluster-info from ${server} (HTTP ${res.statusCode}): ${msg}`));
-          return;
-        }
-        try {
-          resolve(parseClusterInfo((JSON.parse(body) as { data?: Record<string, string> }).data));
-        } catch (e) {
-          reject(new Error(`kube-public/cluster-info from ${server}: ${(e as Error).message}`));
-        }
-      });
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer from ${server} within ${timeoutMs / 1000}s`)));
-    req.on('error', (e) => reject(new Error(`cannot reach the apiserver at ${server}: ${e.message}`)));
-  });
+export async function fetchClusterInfo(server: string, timeoutMs = 10_000): Promise<ClusterInfo> {
+  const rest = new RestClient({ server, insecureSkipTLSVerify: true, namespace: 'kube-public' }, { timeoutMs });
+  let cm: ConfigMap;
+  try {
+    cm = await rest.get<ConfigMap>(CONFIGMAPS, 'kube-public', 'cluster-info');
+  } catch (e) {
+    if (isApiError(e)) throw new Error(`cannot read kube-public/cluster-info from ${server} (HTTP ${e.code}): ${e.message}`);
+    throw new Error(`cannot reach the apiserver at ${server}: ${(e as Error).message}`);
+  } finally {
+    rest.close();
+  }
+  try {
+    return parseClusterInfo(cm.data);
+  } catch (e) {
+    throw new Error(`kube-public/cluster-info from ${server}: ${(e as Error).message}`);
+  }
 }

@@ -31,22 +31,18 @@ const epInfo = findResource('', 'v1', 'endpoints')!;
 // the content tells which pod first used the volume.
 const SCRIPT = `[ -f /data/name ] || echo "$POD_NAME $POD_UID" > /data/name; trap 'exit 0' TERM; while true; do sleep 1; done`;
 
-// Two objects in one JSON stream: kubectl decodes them one after the other.
-const MANIFEST = [
-  {
-    apiVersion: 'v1', kind: 'Service',
-    metadata: { name: 'web', labels: { app: 'web' } },
-    spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'web', port: 80 }] },
-  },
-  {
+/** A StatefulSet of SCRIPT pods with one local-path claim per pod mounted at /data, Ready once the name file is there. */
+function statefulSet(o: { name: string; replicas: number; claim: string; storage: string; spec?: Record<string, unknown> }) {
+  return {
     apiVersion: 'apps/v1', kind: 'StatefulSet',
-    metadata: { name: 'web' },
+    metadata: { name: o.name },
     spec: {
-      serviceName: 'web',
-      replicas: 3,
-      selector: { matchLabels: { app: 'web' } },
+      serviceName: o.name,
+      replicas: o.replicas,
+      ...o.spec,
+      selector: { matchLabels: { app: o.name } },
       template: {
-        metadata: { labels: { app: 'web' } },
+        metadata: { labels: { app: o.name } },
         spec: {
           terminationGracePeriodSeconds: 1,
           containers: [{
@@ -55,14 +51,24 @@ const MANIFEST = [
               { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
               { name: 'POD_UID', valueFrom: { fieldRef: { fieldPath: 'metadata.uid' } } },
             ],
-            volumeMounts: [{ name: 'www', mountPath: '/data' }],
+            volumeMounts: [{ name: o.claim, mountPath: '/data' }],
             readinessProbe: { exec: { command: ['cat', '/data/name'] }, periodSeconds: 1 },
           }],
         },
       },
-      volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } }],
+      volumeClaimTemplates: [{ metadata: { name: o.claim }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: o.storage } } } }],
     },
+  };
+}
+
+// Two objects in one JSON stream: kubectl decodes them one after the other.
+const MANIFEST = [
+  {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: { clusterIP: 'None', selector: { app: 'web' }, ports: [{ name: 'web', port: 80 }] },
   },
+  statefulSet({ name: 'web', replicas: 3, claim: 'www', storage: '64Mi' }),
 ].map((o) => JSON.stringify(o)).join('\n');
 
 let api: Apiserver;
@@ -337,31 +343,10 @@ test('deleting a claim (reclaim Delete) deletes its volume and the directory on 
 });
 
 test('Parallel creates all pods at once; whenScaled: Delete removes a scaled-down pod\'s claim, volume and data', async () => {
-  const db = {
-    apiVersion: 'apps/v1', kind: 'StatefulSet',
-    metadata: { name: 'db' },
-    spec: {
-      serviceName: 'db', replicas: 2, podManagementPolicy: 'Parallel',
-      persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' },
-      selector: { matchLabels: { app: 'db' } },
-      template: {
-        metadata: { labels: { app: 'db' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{
-            name: 'app', image: BUSYBOX, command: ['sh', '-c', SCRIPT],
-            env: [
-              { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-              { name: 'POD_UID', valueFrom: { fieldRef: { fieldPath: 'metadata.uid' } } },
-            ],
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
-            readinessProbe: { exec: { command: ['cat', '/data/name'] }, periodSeconds: 1 },
-          }],
-        },
-      },
-      volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '16Mi' } } } }],
-    },
-  };
+  const db = statefulSet({
+    name: 'db', replicas: 2, claim: 'data', storage: '16Mi',
+    spec: { podManagementPolicy: 'Parallel', persistentVolumeClaimRetentionPolicy: { whenScaled: 'Delete', whenDeleted: 'Retain' } },
+  });
   await kubectl.ok(['apply', '-f', '-'], { input: JSON.stringify(db) });
   await kubectl.ok(['rollout', 'status', 'sts/db', '--timeout=120s'], { timeoutMs: 130_000 });
   const readyFirst = Math.min(at('ready', 'db-0'), at('ready', 'db-1'));
