@@ -1,13 +1,14 @@
 // Applies nft plans: the first and periodic syncs converge the whole table, the
-// others send only the delta; one `nft -f` transaction each. Any failure forgets
+// others send only the delta; one nft transaction each. Any failure forgets
 // what was applied, so the next sync converges from whatever the kernel holds.
 import type { Logger } from 'pino';
 import type { Backend, SyncStats } from '../backend.js';
 import { runCommand } from '../exec.js';
 import type { ProxyModel } from '../model.js';
+import { NftSession } from './session.js';
 import {
-  buildNftPlan, isServiceObjectName, renderNftCleanup, renderNftFull, renderNftIncremental, SET_NODEPORT_ADDRS,
-  type ExistingObjects, type NftConfig, type NftPlan,
+  buildNftPlan, changedUnits, commitChanges, diffPlans, isServiceObjectName, renderNftChanges, renderNftCleanup, renderNftFull,
+  SET_NODEPORT_ADDRS, type ExistingObjects, type NftConfig, type NftPlan,
 } from './render.js';
 
 export type NftRunner = (input: string) => Promise<void>;
@@ -15,6 +16,20 @@ export type NftRunner = (input: string) => Promise<void>;
 export const runNft: NftRunner = async (input) => {
   await runCommand('nft', ['-f', '-'], { input });
 };
+
+/** Past this size a transaction goes to `nft -f`: one nft input line is not meant to be megabytes. */
+const SESSION_MAX_BYTES = 256 * 1024;
+
+/**
+ * Small transactions (incremental syncs) through one long-running `nft -i`, big ones
+ * (full syncs) through `nft -f`; `nft -f` also when the session cannot be used.
+ */
+export function nftRunner(session = new NftSession()): NftRunner {
+  return async (input) => {
+    if (!session.usable || input.length > SESSION_MAX_BYTES) return runNft(input);
+    await session.run(input);
+  };
+}
 
 interface NftJsonEntry {
   chain?: { family: string; table: string; name: string };
@@ -42,23 +57,27 @@ export class NftablesBackend implements Backend {
   readonly mode = 'nftables' as const;
   private applied?: NftPlan;
 
-  constructor(private readonly cfg: NftConfig, private readonly log: Logger, private readonly run: NftRunner = runNft) {}
+  constructor(private readonly cfg: NftConfig, private readonly log: Logger, private readonly run: NftRunner = nftRunner()) {}
 
   async sync(model: ProxyModel, full: boolean): Promise<SyncStats> {
-    const plan = buildNftPlan(model, this.cfg, this.applied);
-    const counts = countPlan(plan);
-    if (!full && this.applied) {
-      const text = renderNftIncremental(this.applied, plan, this.cfg);
-      if (!text) return { kind: 'noop', bytes: 0, ...counts };
+    const applied = this.applied;
+    if (!full && applied) {
+      // Only the changed service ports are planned; the applied plan is updated in
+      // place once the kernel has taken them.
+      let changes = changedUnits(applied, model, this.cfg);
+      if (!changes) changes = diffPlans(applied, buildNftPlan(model, this.cfg, applied));
+      const text = renderNftChanges(applied, changes, this.cfg);
+      if (!text) return { kind: 'noop', bytes: 0, rules: applied.rules, chains: applied.chains };
       try {
         await this.run(text);
-        this.applied = plan;
-        return { kind: 'incremental', bytes: text.length, ...counts };
+        commitChanges(applied, changes);
+        return { kind: 'incremental', bytes: text.length, rules: applied.rules, chains: applied.chains };
       } catch (e) {
         this.applied = undefined;
         this.log.warn({ err: (e as Error).message }, 'incremental nft update failed; converging the whole table');
       }
     }
+    const plan = buildNftPlan(model, this.cfg, applied);
     this.applied = undefined;
     let text = renderNftFull(plan, this.cfg, await listExisting(this.cfg.table));
     try {
@@ -71,21 +90,11 @@ export class NftablesBackend implements Backend {
       await this.run(text);
     }
     this.applied = plan;
-    return { kind: 'full', bytes: text.length, ...counts };
+    return { kind: 'full', bytes: text.length, rules: plan.rules, chains: plan.chains };
   }
 
   async cleanup(): Promise<void> {
     this.applied = undefined;
     await this.run(renderNftCleanup(this.cfg));
   }
-}
-
-function countPlan(plan: NftPlan): { rules: number; chains: number } {
-  let rules = 0;
-  let chains = 0;
-  for (const u of plan.units.values()) {
-    chains += u.chains.length;
-    for (const [, r] of u.chains) rules += r.length;
-  }
-  return { rules, chains };
 }
