@@ -65,6 +65,38 @@ for (const mode of proxyModes()) {
       return (await kubectl.ok(['get', 'svc', name, '-o', `jsonpath={${jsonpath}}`])).trim();
     }
 
+    const reEsc = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+    /**
+     * nftables mode: the VIP's service-ips verdict, its service-endpoints-tcp elements
+     * as `index ip:port`, whether it is in no-endpoint-services, and pick chains no
+     * service-ips element leads to.
+     */
+    async function nftLayout(vip: string, port: number) {
+      const ruleset = await proxy!.ruleset();
+      const ip = `(?<![0-9.])${reEsc(vip)}`;
+      const verdict = new RegExp(`${ip} \\. tcp \\. ${port} : goto ([\\w-]+)`).exec(ruleset)?.[1];
+      const endpoints = [...ruleset.matchAll(new RegExp(`${ip} \\. ${port} \\. (\\d+) : ([0-9.]+) \\. (\\d+)`, 'g'))]
+        .map((m) => `${m[1]} ${m[2]}:${m[3]}`).sort();
+      const noEndpoint = new RegExp(`${ip} \\. tcp \\. ${port}(?![0-9]|\\s*:)`).test(ruleset);
+      const picks = [...ruleset.matchAll(/^\s*chain (pick-\S+) \{/gm)].map((m) => m[1]);
+      const orphanPicks = picks.filter((c) => !new RegExp(`: goto ${reEsc(c)}(?![\\w-])`).test(ruleset));
+      return { verdict, endpoints, noEndpoint, orphanPicks, ruleset };
+    }
+
+    /**
+     * Waits for the proxy's own reject rule for a ClusterIP port without endpoints.
+     * Until the proxy syncs, connections still go to the dying pods, whose network
+     * namespaces refuse them too: a refusal alone does not show the proxy acted.
+     */
+    async function waitRejectRule(vip: string, port: number): Promise<void> {
+      await waitFor(`the proxy's reject rule for ${vip}:${port}`, async () => {
+        if (mode === 'nftables') return (await nftLayout(vip, port)).noEndpoint;
+        return (await proxy!.ruleset()).split('\n')
+          .some((l) => l.includes(`-d ${vip}/32 `) && new RegExp(`--dport ${port}\\b`).test(l) && l.includes('-j REJECT'));
+      }, 10_000, 20);
+    }
+
     before(async () => {
       restoreRouteLocalnet = await saveRouteLocalnet();
       await ensureImages();
@@ -251,6 +283,8 @@ for (const mode of proxyModes()) {
       await kubectl.ok(['scale', 'deployment', 'web', '--replicas=0']);
       await waitFor('Endpoints web to empty', async () => (await readyEndpoints('web')).length === 0, 20_000, 20);
       t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
+      await waitRejectRule(webIP, 38001);
+      t.diagnostic(`reject rule in place ${Date.now() - started} ms after kubectl scale started`);
       // the proxy's reject rule (not a pod going away) answers once the Endpoints are empty
       const first = await waitFor('ClusterIP to refuse', () => refused(webIP, 38001), 10_000);
       t.diagnostic(`ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
@@ -267,6 +301,165 @@ for (const mode of proxyModes()) {
       // the other services' rules are still there: only web's went
       assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, { namespace: 'default', name: 'web-sticky', clusterIP: await svcField('web-sticky', '.spec.clusterIP') }).length > 0);
       await waitFor('Endpoints web gone', async () => (await client.get(epInfo(), 'default', 'web').then(() => false, () => true)), 20_000);
+    });
+
+    // Plain ClusterIP Services (no NodePort, external address or affinity) of their own
+    // Deployment, so scaling it leaves `web` alone. In nftables mode their VIPs jump to a
+    // shared pick-tcp-<k> chain that DNATs through the service-endpoints-tcp map, so
+    // scaling is a map-element update: the layout checks below pin that down.
+    const PLAIN_PORT = 38004;
+    const PLAIN2_PORT = 38005;
+    let plainIP = '';
+    let plain2IP = '';
+
+    /** Running, Ready pods of the plain Deployment that are not being deleted. */
+    async function plainPods(): Promise<Pod[]> {
+      const ps = (await client.list<Pod>(podsInfo, 'default', { labelSelector: 'app=plain' })).items;
+      return ps.filter((p) => !p.metadata.deletionTimestamp && isRunningReady(p));
+    }
+
+    /** Waits for the Deployment's live pods and the Service's Endpoints to both be exactly n pods. */
+    async function plainAt(n: number, svc = 'plain'): Promise<Pod[]> {
+      return waitFor(`${n} plain pods in Endpoints ${svc}`, async () => {
+        const ps = await plainPods();
+        const ips = ps.map((p) => p.status!.podIP!).sort();
+        return ps.length === n && (await readyEndpoints(svc)).join() === ips.join() ? ps : undefined;
+      }, 90_000, 200);
+    }
+
+    /** nftables mode: waits until the VIP DNATs through pick-tcp-<k> to exactly these pod IPs (k = their count). */
+    async function waitPlainLayout(vip: string, port: number, podIPs: string[]): Promise<void> {
+      if (mode !== 'nftables') return;
+      const k = podIPs.length;
+      const want = podIPs.map((ip) => `${ip}:8001`).sort();
+      await waitFor(`${vip}:${port} to DNAT through pick-tcp-${k} to ${want}`, async () => {
+        const l = await nftLayout(vip, port);
+        const idx = l.endpoints.map((e) => e.split(' ')[0]).sort();
+        const ips = l.endpoints.map((e) => e.split(' ')[1]).sort();
+        const ok = k === 0
+          ? l.verdict === undefined && l.endpoints.length === 0 && l.noEndpoint
+          : l.verdict === `pick-tcp-${k}` && !l.noEndpoint && ips.join() === want.join()
+            && idx.join() === [...Array(k).keys()].map(String).sort().join()
+            && l.ruleset.includes(`chain pick-tcp-${k} {`);
+        if (!ok || l.orphanPicks.length) {
+          const lines = l.ruleset.split('\n').filter((x) => x.includes(vip) || /pick-/.test(x)).join('\n');
+          throw new Error(`verdict ${l.verdict}, endpoints [${l.endpoints}], no-endpoint ${l.noEndpoint}, orphan picks [${l.orphanPicks}]\n${lines}`);
+        }
+        return true;
+      }, 20_000);
+    }
+
+    test('plain ClusterIP Service (kubectl expose, no --type): answers from the host and a pod, spread over 3 pods', async () => {
+      await kubectl.ok(['apply', '-f', '-'], {
+        input: JSON.stringify({
+          apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'plain', labels: { app: 'plain' } },
+          spec: {
+            replicas: 3, selector: { matchLabels: { app: 'plain' } },
+            template: {
+              metadata: { labels: { app: 'plain' } },
+              spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: WEB, ports: [{ containerPort: 8001 }] }] },
+            },
+          },
+        }),
+      });
+      await kubectl.ok(['expose', 'deployment', 'plain', '--name', 'plain', `--port=${PLAIN_PORT}`, '--target-port=8001']);
+      await kubectl.ok(['expose', 'deployment', 'plain', '--name', 'plain2', `--port=${PLAIN2_PORT}`, '--target-port=8001']);
+      assert.equal(await svcField('plain', '.spec.type'), 'ClusterIP');
+      plainIP = await svcField('plain', '.spec.clusterIP');
+      plain2IP = await svcField('plain2', '.spec.clusterIP');
+      const pods = await plainAt(3);
+      await plainAt(3, 'plain2');
+      const podIPs = pods.map((p) => p.status!.podIP!);
+      await waitPlainLayout(plainIP, PLAIN_PORT, podIPs);
+      await waitPlainLayout(plain2IP, PLAIN2_PORT, podIPs);
+      const names = pods.map((p) => p.metadata.name!);
+      await waitFor('plain ClusterIP to answer', async () => (await get(plainIP, PLAIN_PORT)).ok, 20_000);
+      const fromHost = await answers(plainIP, PLAIN_PORT, 50);
+      assert.ok(fromHost.every((h) => names.includes(h)), `answers from outside the deployment: ${distinct(fromHost)}`);
+      assert.ok(distinct(fromHost).length >= 2, `only ${distinct(fromHost)} answered`);
+      const fromPod = await getFromPod('client', plainIP, PLAIN_PORT, 50);
+      assert.equal(fromPod.length, 50, String(fromPod));
+      assert.ok(fromPod.every((h) => names.includes(h)), `answers from outside the deployment: ${distinct(fromPod)}`);
+      assert.ok(distinct(fromPod).length >= 2, `only ${distinct(fromPod)} answered`);
+      assert.ok(names.includes((await answers(plain2IP, PLAIN2_PORT, 1))[0]));
+    });
+
+    test('plain ClusterIP follows kubectl scale 3 → 1 → 3: only the remaining pod answers at 1', async () => {
+      await kubectl.ok(['scale', 'deployment', 'plain', '--replicas=1']);
+      const [remaining] = await plainAt(1);
+      const me = remaining.metadata.name!;
+      await waitPlainLayout(plainIP, PLAIN_PORT, [remaining.status!.podIP!]);
+      // terminating pods may still serve for a moment in iptables mode's eyes: wait
+      // for one clean round, then demand that every later answer is the remaining pod
+      await waitFor(`only ${me} to answer`, async () => (await answers(plainIP, PLAIN_PORT, 10)).every((h) => h === me), 20_000);
+      const fromHost = await answers(plainIP, PLAIN_PORT, 30);
+      assert.deepEqual(distinct(fromHost), [me]);
+      const fromPod = await getFromPod('client', plainIP, PLAIN_PORT, 10);
+      assert.equal(fromPod.length, 10, String(fromPod));
+      assert.deepEqual(distinct(fromPod), [me]);
+
+      await kubectl.ok(['scale', 'deployment', 'plain', '--replicas=3']);
+      const pods = await plainAt(3);
+      await plainAt(3, 'plain2');
+      await waitPlainLayout(plainIP, PLAIN_PORT, pods.map((p) => p.status!.podIP!));
+      const names = pods.map((p) => p.metadata.name!);
+      const seen = await waitFor('a new pod to answer', async () => {
+        const s = await answers(plainIP, PLAIN_PORT, 50);
+        return s.some((h) => h !== me) ? s : undefined;
+      }, 20_000);
+      assert.ok(seen.every((h) => names.includes(h)), `answers from outside the deployment: ${distinct(seen)}`);
+      assert.ok(distinct(seen).length >= 2, `only ${distinct(seen)} answered`);
+    });
+
+    test('deleting one plain ClusterIP Service with endpoints removes its rules and map elements, the other keeps working', async () => {
+      const plain2 = { namespace: 'default', name: 'plain2', clusterIP: plain2IP };
+      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, plain2).length > 0, 'no rule of plain2 to begin with');
+      if (mode === 'nftables') assert.equal((await nftLayout(plain2IP, PLAIN2_PORT)).endpoints.length, 3);
+      await kubectl.ok(['delete', 'service', 'plain2']);
+      await waitFor('plain2 rules to go', async () => {
+        const left = serviceRuleLines(await proxy!.ruleset(), mode, plain2);
+        if (left.length) throw new Error(left.join('\n'));
+        return true;
+      }, 20_000);
+      // the shared pick chain stays for plain, which still answers from all its pods
+      await waitPlainLayout(plainIP, PLAIN_PORT, (await plainPods()).map((p) => p.status!.podIP!));
+      const names = (await plainPods()).map((p) => p.metadata.name!);
+      const seen = await answers(plainIP, PLAIN_PORT, 10);
+      assert.ok(seen.every((h) => names.includes(h)), String(seen));
+    });
+
+    test('plain ClusterIP scaled to 0 refuses at once', async (t) => {
+      const started = Date.now();
+      await kubectl.ok(['scale', 'deployment', 'plain', '--replicas=0']);
+      await waitFor('Endpoints plain to empty', async () => (await readyEndpoints('plain')).length === 0, 20_000, 20);
+      t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
+      await waitRejectRule(plainIP, PLAIN_PORT);
+      t.diagnostic(`reject rule in place ${Date.now() - started} ms after kubectl scale started`);
+      const first = await waitFor('plain ClusterIP to refuse', () => refused(plainIP, PLAIN_PORT), 10_000);
+      t.diagnostic(`plain ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
+      for (const r of [first, await get(plainIP, PLAIN_PORT), await get(plainIP, PLAIN_PORT)]) {
+        assert.ok(!r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') && r.ms < 1000, JSON.stringify(r));
+      }
+      // no map element or pick verdict left, the VIP in no-endpoint-services, no orphaned pick chain
+      await waitPlainLayout(plainIP, PLAIN_PORT, []);
+    });
+
+    test('after kubectl delete service no rule of the plain ClusterIP Service remains', async () => {
+      const plain = { namespace: 'default', name: 'plain', clusterIP: plainIP };
+      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, plain).length > 0, 'no rule of plain to begin with');
+      await kubectl.ok(['delete', 'service', 'plain']);
+      await waitFor('plain rules to go', async () => {
+        const left = serviceRuleLines(await proxy!.ruleset(), mode, plain);
+        if (left.length) throw new Error(left.join('\n'));
+        return true;
+      }, 20_000);
+      // nowhere in the kernel's rules, not just our table or chains, is either ClusterIP
+      // (our service CIDR is one no other test uses)
+      const all = (await sh('nft', ['list', 'ruleset'])) + (await sh('iptables-save', []));
+      for (const ip of [plainIP, plain2IP]) {
+        assert.deepEqual(all.split('\n').filter((l) => new RegExp(`(?<![0-9.])${reEsc(ip)}(?![0-9])`).test(l)), [], ip);
+      }
+      if (mode === 'nftables') assert.deepEqual((await nftLayout(plainIP, PLAIN_PORT)).orphanPicks, []);
     });
 
     test('proxy --cleanup removes every rule, route and bridge of the proxy', async () => {
