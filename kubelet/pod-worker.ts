@@ -73,6 +73,8 @@ export class PodWorker {
         await this.syncContainers(pod, st, observed, sandbox, progress.initialized, log);
       });
     } else {
+      // A kubelet restarted half-way through plugging a sandbox in finishes it here; hostPorts follow the spec.
+      await this.ctx.d.network().bridge?.ensureSandbox(pod, sandbox);
       if (!st.volumes || Date.now() - st.volumesAt > VOLUME_REFRESH_MS) {
         if (!(await this.sandbox.prepareVolumes(pod, st, sandbox, log))) return this.report(pod, st, log);
       }
