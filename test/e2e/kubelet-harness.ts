@@ -23,6 +23,15 @@ const execFileP = promisify(execFile);
 export const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
 export const BUSYBOX = 'kubelite.local/busybox:latest';
 const nodes = findResource('', 'v1', 'nodes')!;
+/** Shell for busybox httpd on :8001 whose /cgi-bin/peer answers with the client address it saw. */
+export const PEER_ECHO_SCRIPT = [
+  'mkdir -p /www/cgi-bin',
+  'hostname > /www/index.html',
+  'printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "peer=$REMOTE_ADDR"\\n\' > /www/cgi-bin/peer',
+  'busybox chmod 755 /www/cgi-bin/peer',
+  'httpd -f -p 8001 -h /www & trap "exit 0" TERM INT; wait',
+].join(' && ');
+
 export const podsInfo = findResource('', 'v1', 'pods')!;
 
 export interface KubeletProc {

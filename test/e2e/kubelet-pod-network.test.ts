@@ -17,7 +17,7 @@ import { chainNames } from '../../kubelet/pod-network-rules.js';
 import { bridgeName, vethName } from '../../kubelet/pod-net/link.js';
 import { freePort, KUBELITE, removeDir, run, startApiserver, waitFor, type Apiserver } from './harness.js';
 import {
-  adminClient, BUSYBOX, docker, ensureImages, httpGet, isRunningReady, nodeContainers, podManifest, podsInfo, startKubelet, waitPod, type KubeletProc,
+  adminClient, BUSYBOX, docker, ensureImages, httpGet, isRunningReady, nodeContainers, PEER_ECHO_SCRIPT, podManifest, podsInfo, startKubelet, waitPod, type KubeletProc,
 } from './kubelet-harness.js';
 
 const id = randomBytes(3).toString('hex');
@@ -28,19 +28,10 @@ let client: RestClient;
 let bridge: string;
 let gateway: string;
 
-/** busybox httpd on :8001; /cgi-bin/peer answers with the client address it saw. */
-const PEER_ECHO = [
-  'mkdir -p /www/cgi-bin',
-  'hostname > /www/index.html',
-  'printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "peer=$REMOTE_ADDR"\\n\' > /www/cgi-bin/peer',
-  'busybox chmod 755 /www/cgi-bin/peer',
-  'httpd -f -p 8001 -h /www & trap "exit 0" TERM INT; wait',
-].join(' && ');
-
 function echoPod(name: string, ports: Array<{ containerPort: number; hostPort?: number; hostIP?: string }> = [{ containerPort: 8001 }]): Pod {
   return podManifest(name, kubelet.nodeName, {
     terminationGracePeriodSeconds: 1,
-    containers: [{ name: 'web', image: BUSYBOX, command: ['/bin/sh', '-c', PEER_ECHO], ports, readinessProbe: { tcpSocket: { port: 8001 }, periodSeconds: 1 } }],
+    containers: [{ name: 'web', image: BUSYBOX, command: ['/bin/sh', '-c', PEER_ECHO_SCRIPT], ports, readinessProbe: { tcpSocket: { port: 8001 }, periodSeconds: 1 } }],
   });
 }
 
@@ -72,7 +63,7 @@ before(async () => {
   bridge = bridgeName(kubelet.nodeName);
   gateway = kubelet.podCIDR.replace(/0\/24$/, '1');
   // a server outside the pod network: a container on Docker's default bridge
-  const r = await run('docker', ['run', '-d', '--name', OUTSIDE, '--label', `io.kubelite.e2e=${id}`, BUSYBOX, 'sh', '-c', PEER_ECHO]);
+  const r = await run('docker', ['run', '-d', '--name', OUTSIDE, '--label', `io.kubelite.e2e=${id}`, BUSYBOX, 'sh', '-c', PEER_ECHO_SCRIPT]);
   assert.equal(r.code, 0, r.stderr);
 });
 
