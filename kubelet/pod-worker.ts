@@ -63,7 +63,9 @@ export class PodWorker {
       await this.ctx.startSlots.run(async () => {
         const created = await this.sandbox.createSandbox(pod, st, observed, sandbox, log);
         if (!created) return;
+        const tList = Date.now();
         observed = await this.ctx.d.runtime.list(uid);
+        log.debug({ ms: Date.now() - tList }, 'relisted after the sandbox');
         sandbox = instancesOf(observed, 'POD', 'sandbox')[0];
         if (!sandbox || sandbox.state !== 'running') {
           log.warn({ container: 'POD' }, 'sandbox stopped right after it started');

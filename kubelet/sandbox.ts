@@ -46,6 +46,7 @@ export class PodSandbox {
       writeFile(join(dir, 'resolv.conf'), renderResolvConf(pod, this.ctx.d.hostResolv, this.ctx.d.clusterDNS)),
     ]);
     const attempt = (old?.attempt ?? -1) + 1;
+    const t0 = Date.now();
     const volumes = this.prepareVolumes(pod, st, undefined, log);
     const bridge = pod.spec.hostNetwork ? undefined : this.ctx.d.network().bridge;
     let reservation: { ip: string; token: string } | undefined;
@@ -61,6 +62,7 @@ export class PodSandbox {
       else bridge!.abandon(reservation.token);
     }
     if (!sandboxId) return false;
+    const tCreated = Date.now();
     // While Docker starts the sandbox, create the containers of a fresh pod: they
     // only need the sandbox to exist. Starting them still waits for its network.
     const fresh = !(pod.spec.initContainers ?? []).length && observed.every((c) => c.type === 'sandbox');
@@ -76,7 +78,9 @@ export class PodSandbox {
       started = false;
       this.sandboxFailed(pod, sandboxId, e, log);
     }
+    const tStarted = Date.now();
     const [volumesOk] = await Promise.all([volumes, precreate]);
+    log.debug({ createMs: tCreated - t0, startMs: tStarted - tCreated, waitMs: Date.now() - tStarted }, 'sandbox timings');
     if (!started) {
       await this.dropPrecreated(st);
       return false;
