@@ -3,22 +3,25 @@
 // `docker run -d` of the same image measured in the same run (interleaved, so
 // both see the same machine state). Then the same for a burst of pods created
 // at once next to a burst of concurrent `docker run -d`. Run twice: with the
-// node's own bridge network (kubelite-<node>), and with Docker's default bridge
-// as the pod network (what nodes whose dockerd runs with --bip <podCIDR> use).
-//   node dist/bench/pod-startup.js [--pods 20] [--parallel-pod-starts 4] [--modes user,default]
+// kubelet's own pod bridge (sandboxes on Docker's `none` network, plugged in by
+// the kubelet: every node whose dockerd bridge is not the podCIDR), and with
+// Docker's default bridge as the pod network (nodes whose dockerd runs with
+// --bip <podCIDR>, like the compose node image).
+//   node dist/bench/pod-startup.js [--pods 20] [--parallel-pod-starts 4] [--modes kubelet,default]
 import { spawn } from 'node:child_process';
 import Dockerode from 'dockerode';
 import type { Pod } from '../api/types/index.js';
 import type { RestClient } from '../client/rest.js';
 import { watchStream } from '../client/watch.js';
 import { startApiserver, removeDir, type Apiserver } from '../test/e2e/harness.js';
+import { bridgeName } from '../kubelet/pod-net/link.js';
 import { adminClient, BUSYBOX, ensureImages, podsInfo, removeNodeContainers, startKubelet } from '../test/e2e/kubelet-harness.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
 const PODS = Number(args.get('pods') ?? 20);
 const PARALLEL = args.get('parallel-pod-starts');
-const MODES = (args.get('modes') ?? 'user,default').split(',');
+const MODES = (args.get('modes') ?? 'kubelet,default').split(',');
 
 function pct(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -116,7 +119,7 @@ async function measure(api: Apiserver, client: RestClient, mode: string): Promis
     const burstPlain = await Promise.all(Array.from({ length: PODS }, (_, i) => dockerRun(node, `${node}-burst-${i}`)));
     const burstPods = await Promise.all(Array.from({ length: PODS }, (_, i) => startPod(client, watcher, `${node}-burst-${i}`, node)));
 
-    const label = mode === 'default' ? `Docker's default bridge (${podCIDR})` : `node bridge network kubelite-${node} (${kubelet.podCIDR})`;
+    const label = mode === 'default' ? `Docker's default bridge (${podCIDR})` : `the kubelet's bridge ${bridgeName(node)} (${kubelet.podCIDR})`;
     console.log(`pod network: ${label}`);
     console.log(row(`${PODS} pods one at a time`, pods));
     console.log(row(`${PODS} × docker run -d`, plain));

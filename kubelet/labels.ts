@@ -19,6 +19,8 @@ export const LABEL_BACKOFF_STEP = 'io.kubelite.container.backoffStep';
 export const LABEL_SANDBOX_ID = 'io.kubelite.sandbox.id';
 /** grace period recorded at creation, for stopping containers whose pod is gone */
 export const LABEL_GRACE_PERIOD = 'io.kubelite.pod.terminationGracePeriod';
+/** sandbox on the kubelet's own bridge: the pod IP the kubelet allocated (the allocator's only record) */
+export const LABEL_POD_IP = 'io.kubelite.pod.ip';
 export const LABEL_TERMINATION_MESSAGE_POLICY = 'io.kubelite.container.terminationMessagePolicy';
 
 /** Kubernetes' name for the sandbox in `io.kubernetes.container.name`. */

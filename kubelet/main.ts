@@ -15,7 +15,9 @@ import { EventRecorder } from './events.js';
 import { HandlerRunner } from './handlers.js';
 import { ImageManager } from './images.js';
 import { NodeLease } from './lease.js';
-import { ensurePodNetwork, type PodNetwork } from './network.js';
+import { cidrGateway, dockerBridgeFor, fallbackPodCIDR, normalizeCidr, type PodNetwork } from './network.js';
+import { BridgeNetwork } from './pod-net/bridge-network.js';
+import { bridgeName } from './pod-net/link.js';
 import { LocalPathReclaimer } from './local-path-reclaimer.js';
 import { nodeLabels, NodeStatusReporter, type NodeFacts } from './node-status.js';
 import { parseResolvConf } from './pod-files.js';
@@ -130,7 +132,8 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
     podCIDR = await waitForPodCIDR(reporter, log);
   }
   if (o.podCIDR && podCIDR && podCIDR !== o.podCIDR) log.info({ podCIDR, flag: o.podCIDR }, 'using the podCIDR the control plane assigned');
-  const network = await ensurePodNetwork(docker, nodeName, podCIDR, log);
+  const runtime = new DockerRuntime(docker, nodeName, log);
+  const network = await setUpPodNetwork(docker, runtime, nodeName, podCIDR, o.clusterCIDR ?? '10.244.0.0/16', log);
   await pauseReady;
   // Started after the pod bridge exists, so its connected route keeps our own podCIDR out of the routes.
   const podRoutes = o.podRoutes === false ? undefined : new PodRoutesController({
@@ -138,7 +141,6 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
   });
   podRoutes?.start();
 
-  const runtime = new DockerRuntime(docker, nodeName, log);
   const handlers = new HandlerRunner(runtime);
   const events = new EventRecorder(client, nodeName, log);
   const hostResolv = parseResolvConf(await readFile('/etc/resolv.conf', 'utf8').catch(() => ''));
@@ -195,6 +197,7 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
     network,
     async close() {
       reclaimer.stop();
+      network.bridge?.stop();
       await podRoutes?.stop();
       reporter.stop();
       lease.stop();
@@ -207,6 +210,25 @@ export async function run(o: KubeletOptions): Promise<Kubelet> {
       client.close();
     },
   };
+}
+
+/** Dockerd's default bridge when it has the podCIDR (dockerd --bip), else the kubelet's own bridge. */
+async function setUpPodNetwork(docker: Dockerode, runtime: DockerRuntime, nodeName: string, podCIDR: string | undefined, clusterCIDR: string, log: Logger): Promise<PodNetwork> {
+  const cidr = normalizeCidr(podCIDR ?? fallbackPodCIDR());
+  if (!podCIDR) log.warn({ podCIDR: cidr }, 'no podCIDR from the control plane or --pod-cidr; using a free local range');
+  const dockers = await dockerBridgeFor(docker, nodeName, cidr, log);
+  if (dockers) return dockers;
+  const gateway = cidrGateway(cidr);
+  const bridge = new BridgeNetwork({
+    nodeName, bridge: bridgeName(nodeName), podCIDR: cidr, gateway, clusterCIDR: normalizeCidr(clusterCIDR),
+    pidOf: (id) => runtime.pid(id),
+    listSandboxes: async () => (await runtime.list()).filter((c) => c.type === 'sandbox'),
+    log,
+  });
+  await bridge.start();
+  runtime.onRemoved = (id) => bridge.removed(id);
+  log.info({ bridge: bridge.bridge, subnet: cidr, gateway }, 'pod network ready');
+  return { mode: 'none', name: bridge.bridge, subnet: cidr, gateway, bridge };
 }
 
 async function waitForDocker(docker: Dockerode, log: Logger): Promise<string> {

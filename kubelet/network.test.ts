@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrGateway, networkName, normalizeCidr } from './network.js';
+import { cidrGateway, fallbackPodCIDR, networkName, normalizeCidr } from './network.js';
 
 test('gateway is the first host address; CIDRs compare by network address', () => {
   assert.equal(cidrGateway('10.244.3.0/24'), '10.244.3.1');
@@ -9,4 +9,10 @@ test('gateway is the first host address; CIDRs compare by network address', () =
   assert.equal(normalizeCidr('10.244.3.77/24'), '10.244.3.0/24');
   assert.throws(() => cidrGateway('10.244.3.0'), /invalid/);
   assert.equal(networkName('e2e-1'), 'kubelite-e2e-1');
+});
+
+test('fallbackPodCIDR avoids the subnets local interfaces are on', () => {
+  assert.equal(fallbackPodCIDR([]), '10.88.0.0/24');
+  assert.equal(fallbackPodCIDR(['127.0.0.1/8', '10.88.0.1/24', '10.88.1.7/32']), '10.88.2.0/24');
+  assert.throws(() => fallbackPodCIDR(['10.0.0.1/8']), /no free \/24/);
 });

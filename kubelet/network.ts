@@ -1,17 +1,27 @@
-// The node's pod network: one Docker bridge network whose subnet is the node's
-// podCIDR (gateway .1). Pause containers attach to it and Docker's IPAM hands out
-// pod IPs; app containers share the pause container's network namespace.
+// The node's pod network. When dockerd's own default bridge already has the
+// node's podCIDR (dockerd --bip, as node images set it up), pause containers join
+// it and Docker hands out pod IPs. Otherwise the kubelet runs its own bridge
+// (pod-net/): pause containers start with Docker's `none` network and the kubelet
+// plugs them in. App containers always share the pause container's namespace.
 import type Dockerode from 'dockerode';
+import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
-import { LABEL_NODE } from './labels.js';
 import { statusCode } from './runtime/docker.js';
+import type { BridgeNetwork } from './pod-net/bridge-network.js';
+import { cidrBounds, ipToInt } from './pod-net/ipam.js';
 
 export interface PodNetwork {
+  /** Docker network mode sandboxes are created with: dockerd's `bridge`, or `none` for the kubelet's own bridge */
+  mode: 'bridge' | 'none';
+  /** the bridge device (or Docker network) pods are on */
   name: string;
   subnet?: string;
   gateway?: string;
+  /** set in `none` mode: allocates pod IPs and plugs sandboxes in */
+  bridge?: BridgeNetwork;
 }
 
+/** Name of the Docker network older kubelites created per node (removed when found empty). */
 export function networkName(nodeName: string): string {
   return `kubelite-${nodeName}`.slice(0, 200);
 }
@@ -39,52 +49,41 @@ export function normalizeCidr(cidr: string): string {
 }
 
 /**
- * Creates (or adopts) the node's bridge network for `podCIDR`; Docker picks a
- * subnet when it is undefined. When dockerd's own default bridge already has the
- * podCIDR (dockerd --bip, as node setups do), pods use it directly: containers on
- * the default bridge start faster (no embedded DNS server per sandbox).
+ * Dockerd's default bridge when it already has `podCIDR`, else undefined (the
+ * kubelet then builds its own bridge). An empty per-node Docker network left by an
+ * older kubelite is removed on the way.
  */
-export async function ensurePodNetwork(docker: Dockerode, nodeName: string, podCIDR: string | undefined, log: Logger): Promise<PodNetwork> {
-  if (podCIDR) {
-    const def = await inspect(docker, 'bridge');
-    const subnet = def?.IPAM?.Config?.[0]?.Subnet;
-    if (subnet && normalizeCidr(subnet) === normalizeCidr(podCIDR)) {
-      log.info({ network: 'bridge', subnet }, "pod network is Docker's default bridge");
-      return { name: 'bridge', subnet, gateway: def?.IPAM?.Config?.[0]?.Gateway };
-    }
+export async function dockerBridgeFor(docker: Dockerode, nodeName: string, podCIDR: string, log: Logger): Promise<PodNetwork | undefined> {
+  const legacy = await inspect(docker, networkName(nodeName));
+  if (legacy && !Object.keys(legacy.Containers ?? {}).length) {
+    await docker.getNetwork(legacy.Id).remove().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'cannot remove the old pod network'));
   }
-  const name = networkName(nodeName);
-  const existing = await inspect(docker, name);
-  if (existing) {
-    const subnet = existing.IPAM?.Config?.[0]?.Subnet;
-    const same = !podCIDR || (subnet && normalizeCidr(subnet) === normalizeCidr(podCIDR));
-    if (same) return { name, subnet, gateway: existing.IPAM?.Config?.[0]?.Gateway };
-    const attached = Object.keys(existing.Containers ?? {}).length;
-    if (attached > 0) {
-      log.warn({ network: name, subnet, podCIDR }, 'pod network has another subnet but containers are attached; keeping it');
-      return { name, subnet, gateway: existing.IPAM?.Config?.[0]?.Gateway };
-    }
-    log.info({ network: name, subnet, podCIDR }, 'recreating pod network for the new podCIDR');
-    await docker.getNetwork(existing.Id).remove();
+  const def = await inspect(docker, 'bridge');
+  const subnet = def?.IPAM?.Config?.[0]?.Subnet;
+  if (subnet && normalizeCidr(subnet) === normalizeCidr(podCIDR)) {
+    log.info({ network: 'bridge', subnet }, "pod network is Docker's default bridge");
+    return { mode: 'bridge', name: 'bridge', subnet, gateway: def?.IPAM?.Config?.[0]?.Gateway };
   }
-  const opts: Dockerode.NetworkCreateOptions = {
-    Name: name,
-    Driver: 'bridge',
-    CheckDuplicate: true,
-    Labels: { [LABEL_NODE]: nodeName },
-    Options: { 'com.docker.network.bridge.enable_ip_masquerade': 'true' },
-  };
-  if (podCIDR) opts.IPAM = { Driver: 'default', Config: [{ Subnet: normalizeCidr(podCIDR), Gateway: cidrGateway(podCIDR) }] };
-  try {
-    await docker.createNetwork(opts);
-  } catch (e) {
-    // Another kubelet start raced us to it.
-    if (statusCode(e) !== 409) throw new Error(`creating pod network ${name} (${podCIDR ?? 'auto'}): ${(e as Error).message}`);
+  return undefined;
+}
+
+/**
+ * A /24 in 10.88.0.0/16 that no local interface is on, for a kubelet that has
+ * neither --pod-cidr nor a podCIDR from the control plane (static pods only).
+ */
+export function fallbackPodCIDR(localCidrs: readonly string[] = localIPv4Cidrs()): string {
+  const taken = localCidrs.map(cidrBounds);
+  for (let third = 0; third < 256; third++) {
+    const cidr = `10.88.${third}.0/24`;
+    const lo = ipToInt(`10.88.${third}.0`);
+    const hi = lo + 255;
+    if (!taken.some(([a, b]) => a <= hi && lo <= b)) return cidr;
   }
-  const created = await inspect(docker, name);
-  const cfg = created?.IPAM?.Config?.[0];
-  log.info({ network: name, subnet: cfg?.Subnet, gateway: cfg?.Gateway }, 'pod network ready');
-  return { name, subnet: cfg?.Subnet, gateway: cfg?.Gateway };
+  throw new Error('no free /24 in 10.88.0.0/16 for the pod network: give --pod-cidr');
+}
+
+function localIPv4Cidrs(): string[] {
+  return Object.values(networkInterfaces()).flatMap((l) => (l ?? []).filter((a) => a.family === 'IPv4' && a.cidr).map((a) => a.cidr!));
 }
 
 async function inspect(docker: Dockerode, name: string): Promise<Dockerode.NetworkInspectInfo | undefined> {

@@ -17,14 +17,25 @@ export interface PodNetworkRulesConfig {
 }
 
 export interface ChainNames {
+  /** nat: pod→pod masquerade exemption (cross-node routes) */
   nat: string;
+  /** filter: forwarding of cluster-CIDR traffic (cross-node routes) */
   filter: string;
+  /** nat: masquerade for pods on the kubelet's own bridge */
+  masq: string;
+  /** nat: hostPort DNAT for pods on the kubelet's own bridge */
+  hostPorts: string;
+  /** filter: forwarding into and out of the kubelet's own bridge */
+  bridge: string;
 }
 
-/** `KUBELITE-PODNET-N<10>` / `-F<10>`: 27 characters, under iptables' 28. */
+/** `KUBELITE-PODNET-<kind><10 hex>`: 27 characters, under iptables' 28. */
 export function chainNames(nodeName: string): ChainNames {
   const h = createHash('sha256').update(nodeName).digest('hex').slice(0, 10).toUpperCase();
-  return { nat: `${CHAIN_PREFIX}N${h}`, filter: `${CHAIN_PREFIX}F${h}` };
+  return {
+    nat: `${CHAIN_PREFIX}N${h}`, filter: `${CHAIN_PREFIX}F${h}`,
+    masq: `${CHAIN_PREFIX}M${h}`, hostPorts: `${CHAIN_PREFIX}H${h}`, bridge: `${CHAIN_PREFIX}B${h}`,
+  };
 }
 
 export function isOwnedChain(name: string | undefined): boolean {
@@ -119,6 +130,6 @@ export function jumpsInto(tableRules: readonly string[], chain: string): Array<{
 
 /** Owned chains declared in `iptables -S` output (`-N NAME` lines). */
 export function ownedChainsIn(tableRules: readonly string[], names: ChainNames): string[] {
-  const wanted = new Set([names.nat, names.filter]);
+  const wanted = new Set(Object.values(names));
   return tableRules.filter((l) => l.startsWith('-N ')).map((l) => l.slice(3).trim()).filter((n) => wanted.has(n));
 }

@@ -4,20 +4,21 @@
 // traffic from masquerade and let it be forwarded. Node events only enqueue one
 // key; sync() recomputes everything from the informer cache and the kernel, so it
 // is level-triggered and idempotent, and a periodic resync repairs drift.
-import { spawn } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import { findResource } from '../api/resources.js';
 import type { Node } from '../api/types/index.js';
 import { Informer, RateLimitingQueue, runWorkers, type RestClient } from '../client/index.js';
 import {
-  chainNames, jumpArgs, jumpPlacement, jumpsInto, ownedChainsIn, printedRule, renderChainRemoval, renderChains, splitRuleArgs,
+  chainNames, jumpArgs, ownedChainsIn, renderChainRemoval, renderChains,
   type PodNetworkRulesConfig,
 } from './pod-network-rules.js';
 import {
   canonicalCidr, connectedRoutes, desiredRoutes, diffRoutes, nodeInternalIP, ownedRoutes, routeMetric, ROUTE_PROTO,
   type IpJsonRoute, type SkippedNode,
 } from './pod-routes.js';
+import { chainRules, ensureJump, mustRun, removeJumps, run } from './host-commands.js';
+import { bridgeName, deleteBridge } from './pod-net/link.js';
 
 const nodesInfo = findResource('', 'v1', 'nodes')!;
 const KEY = 'pod-network';
@@ -33,39 +34,6 @@ export interface PodRoutesOptions {
   resyncMs?: number;
 }
 
-interface CmdResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(cmd: string, args: string[], input?: string): Promise<CmdResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(new Error(`${cmd}: ${e.message}`));
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
-}
-
-async function mustRun(cmd: string, args: string[], input?: string): Promise<string> {
-  const r = await run(cmd, args, input);
-  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(0, 3).join(' | ')}`);
-  return r.stdout;
-}
-
 async function ipRoutes(extra: string[]): Promise<IpJsonRoute[]> {
   const out = await mustRun('ip', ['-j', '-4', 'route', 'show', 'table', 'main', ...extra]);
   return out.trim() ? (JSON.parse(out) as IpJsonRoute[]) : [];
@@ -73,33 +41,6 @@ async function ipRoutes(extra: string[]): Promise<IpJsonRoute[]> {
 
 function localIPv4Addresses(): string[] {
   return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === 'IPv4').map((a) => a.address));
-}
-
-/** `iptables -S` lines of one chain; empty when the chain does not exist. */
-async function chainRules(table: string, chain: string): Promise<{ exists: boolean; lines: string[] }> {
-  const r = await run('iptables', ['-w', '5', '-t', table, '-S', chain]);
-  return { exists: r.code === 0, lines: r.code === 0 ? r.stdout.split('\n').filter(Boolean) : [] };
-}
-
-/** Puts exactly one jump `args` into `hook`, ahead of every non-kubelite rule there. */
-async function ensureJump(table: string, hook: string, args: string[]): Promise<boolean> {
-  const { lines } = await chainRules(table, hook);
-  const placement = jumpPlacement(lines, hook, printedRule(args));
-  if (placement.wellPlaced) return false;
-  for (let i = 0; i < placement.present; i++) await mustRun('iptables', ['-w', '5', '-t', table, '-D', hook, ...args]);
-  await mustRun('iptables', ['-w', '5', '-t', table, '-I', hook, '1', ...args]);
-  return true;
-}
-
-async function removeJumps(table: string, hook: string, chain: string): Promise<number> {
-  const { lines } = await chainRules(table, hook);
-  let removed = 0;
-  for (const j of jumpsInto(lines, chain)) {
-    // By spec, not by rule number: other writers may shift the numbers meanwhile.
-    const r = await run('iptables', ['-w', '5', '-t', table, '-D', hook, ...splitRuleArgs(j.spec)]);
-    if (r.code === 0) removed++;
-  }
-  return removed;
 }
 
 /** Adds or refreshes the owned chains and their jumps (idempotent). */
@@ -118,8 +59,8 @@ export async function ensurePodNetworkRules(cfg: PodNetworkRulesConfig, log: Log
   if (dockerUser) await removeJumps('filter', 'FORWARD', names.filter);
 }
 
-/** Removes every route, jump and chain the kubelet of `nodeName` installed. */
-export async function cleanupPodNetwork(nodeName: string, log: Logger): Promise<{ routes: number; jumps: number; chains: number }> {
+/** Removes every route, jump, chain and bridge the kubelet of `nodeName` installed. */
+export async function cleanupPodNetwork(nodeName: string, log: Logger): Promise<{ routes: number; jumps: number; chains: number; bridges: number }> {
   const metric = routeMetric(nodeName);
   let routes = 0;
   for (const r of ownedRoutes(await ipRoutes(['proto', String(ROUTE_PROTO)]), metric)) {
@@ -132,13 +73,20 @@ export async function cleanupPodNetwork(nodeName: string, log: Logger): Promise<
   jumps += await removeJumps('nat', 'POSTROUTING', names.nat);
   jumps += await removeJumps('filter', 'DOCKER-USER', names.filter);
   jumps += await removeJumps('filter', 'FORWARD', names.filter);
+  jumps += await removeJumps('nat', 'POSTROUTING', names.masq);
+  jumps += await removeJumps('nat', 'PREROUTING', names.hostPorts);
+  jumps += await removeJumps('nat', 'OUTPUT', names.hostPorts);
+  jumps += await removeJumps('filter', 'DOCKER-USER', names.bridge);
+  jumps += await removeJumps('filter', 'FORWARD', names.bridge);
   const existing = {
     nat: ownedChainsIn((await run('iptables', ['-w', '5', '-t', 'nat', '-S'])).stdout.split('\n'), names),
     filter: ownedChainsIn((await run('iptables', ['-w', '5', '-t', 'filter', '-S'])).stdout.split('\n'), names),
   };
   const removal = renderChainRemoval(existing);
   if (removal) await mustRun('iptables-restore', ['--noflush', '-w', '5'], removal);
-  return { routes, jumps, chains: existing.nat.length + existing.filter.length };
+  const bridges = (await deleteBridge(bridgeName(nodeName))) ? 1 : 0;
+  if (bridges) log.info({ node: nodeName, bridge: bridgeName(nodeName) }, 'pod bridge removed');
+  return { routes, jumps, chains: existing.nat.length + existing.filter.length, bridges };
 }
 
 /** Whether a Node change can change the routes (heartbeat status updates cannot). */

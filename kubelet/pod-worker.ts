@@ -63,7 +63,9 @@ export class PodWorker {
       await this.ctx.startSlots.run(async () => {
         const created = await this.sandbox.createSandbox(pod, st, observed, sandbox, log);
         if (!created) return;
+        const tList = Date.now();
         observed = await this.ctx.d.runtime.list(uid);
+        log.debug({ ms: Date.now() - tList }, 'relisted after the sandbox');
         sandbox = instancesOf(observed, 'POD', 'sandbox')[0];
         if (!sandbox || sandbox.state !== 'running') {
           log.warn({ container: 'POD' }, 'sandbox stopped right after it started');
@@ -73,6 +75,8 @@ export class PodWorker {
         await this.syncContainers(pod, st, observed, sandbox, progress.initialized, log);
       });
     } else {
+      // A kubelet restarted half-way through plugging a sandbox in finishes it here; hostPorts follow the spec.
+      await this.ctx.d.network().bridge?.ensureSandbox(pod, sandbox);
       if (!st.volumes || Date.now() - st.volumesAt > VOLUME_REFRESH_MS) {
         if (!(await this.sandbox.prepareVolumes(pod, st, sandbox, log))) return this.report(pod, st, log);
       }

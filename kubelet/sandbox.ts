@@ -46,9 +46,23 @@ export class PodSandbox {
       writeFile(join(dir, 'resolv.conf'), renderResolvConf(pod, this.ctx.d.hostResolv, this.ctx.d.clusterDNS)),
     ]);
     const attempt = (old?.attempt ?? -1) + 1;
+    const t0 = Date.now();
     const volumes = this.prepareVolumes(pod, st, undefined, log);
-    const sandboxId = await this.createSandboxContainer(pod, attempt, log);
+    const bridge = pod.spec.hostNetwork ? undefined : this.ctx.d.network().bridge;
+    let reservation: { ip: string; token: string } | undefined;
+    try {
+      reservation = bridge?.reserve();
+    } catch (e) {
+      this.sandboxFailed(pod, undefined, e, log);
+      return false;
+    }
+    const sandboxId = await this.createSandboxContainer(pod, attempt, reservation?.ip, log);
+    if (reservation) {
+      if (sandboxId) bridge!.bound(reservation.ip, sandboxId);
+      else bridge!.abandon(reservation.token);
+    }
     if (!sandboxId) return false;
+    const tCreated = Date.now();
     // While Docker starts the sandbox, create the containers of a fresh pod: they
     // only need the sandbox to exist. Starting them still waits for its network.
     const fresh = !(pod.spec.initContainers ?? []).length && observed.every((c) => c.type === 'sandbox');
@@ -58,26 +72,29 @@ export class PodSandbox {
     let started = true;
     try {
       await this.ctx.d.runtime.start(sandboxId);
+      if (reservation) await bridge!.ensureSandbox(pod, { id: sandboxId, ip: reservation.ip, state: 'running' });
       this.ctx.failures.succeed(key);
     } catch (e) {
       started = false;
       this.sandboxFailed(pod, sandboxId, e, log);
     }
+    const tStarted = Date.now();
     const [volumesOk] = await Promise.all([volumes, precreate]);
+    log.debug({ createMs: tCreated - t0, startMs: tStarted - tCreated, waitMs: Date.now() - tStarted }, 'sandbox timings');
     if (!started) {
       await this.dropPrecreated(st);
       return false;
     }
-    const ip = await this.ctx.d.runtime.containerIP(sandboxId);
+    const ip = reservation?.ip ?? await this.ctx.d.runtime.containerIP(sandboxId);
     if (!pod.spec.hostNetwork) await writeFile(hostsPath, renderHosts(pod, ip));
     return volumesOk;
   }
 
-  private async createSandboxContainer(pod: Pod, attempt: number, log: Logger): Promise<string | undefined> {
+  private async createSandboxContainer(pod: Pod, attempt: number, podIP: string | undefined, log: Logger): Promise<string | undefined> {
     try {
       await this.ctx.d.images.ensurePause();
       const opts = renderSandboxOptions({
-        pod, nodeName: this.ctx.d.nodeName, attempt, image: PAUSE_IMAGE, networkName: this.ctx.d.network().name, hostname: podHostname(pod),
+        pod, nodeName: this.ctx.d.nodeName, attempt, image: PAUSE_IMAGE, networkMode: this.ctx.d.network().mode, podIP, hostname: podHostname(pod),
       });
       return await this.ctx.d.runtime.create(opts);
     } catch (e) {

@@ -28,7 +28,7 @@ export function registerKubelet(program: Command): void {
     .option('--iptables-masquerade-bit <n>', 'packet mark bit the proxy uses to request SNAT; such pod traffic stays masqueraded', parseIntFlag('iptables-masquerade-bit'), 14)
     .option('--register-with-taints <taints>', 'taints the Node is registered with: key=value:Effect,key:Effect (Effect: NoSchedule, PreferNoSchedule, NoExecute)')
     .option('--node-labels <labels>', 'labels added to the Node: key=value,key2=value2')
-    .option('--cleanup', 'remove the routes and iptables rules/chains this node\'s kubelet installed, then exit')
+    .option('--cleanup', 'remove the routes, iptables rules/chains and pod bridge this node\'s kubelet installed, then exit')
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
 Examples:

@@ -1,7 +1,7 @@
 // Docker queries for one pod's containers, by the kubelet's labels.
 import type Dockerode from 'dockerode';
 import { pickContainer, podFilters, type ContainerSummary, type PodRef } from './containers.js';
-import { LABEL_CONTAINER_NAME, SANDBOX_CONTAINER_NAME } from '../labels.js';
+import { LABEL_CONTAINER_NAME, LABEL_POD_IP, SANDBOX_CONTAINER_NAME } from '../labels.js';
 import { precondition } from './errors.js';
 
 export async function listPodContainers(docker: Dockerode, ref: PodRef, container?: string): Promise<ContainerSummary[]> {
@@ -28,6 +28,9 @@ export async function podIp(docker: Dockerode, ref: PodRef): Promise<string> {
   ];
   if (!ordered.length) throw precondition(`pod "${ref.pod}" has no running sandbox on this node`);
   for (const c of ordered) {
+    // on the kubelet's own bridge the kubelet's label is the only record of the address
+    const labelled = c.labels[LABEL_POD_IP];
+    if (labelled) return labelled;
     const info = await docker.getContainer(c.id).inspect();
     if (info.HostConfig?.NetworkMode === 'host') return '127.0.0.1';
     const legacy = (info.NetworkSettings as { IPAddress?: string } | undefined)?.IPAddress;

@@ -13,11 +13,21 @@ const pod: Pod = {
   },
 };
 
-test('sandbox: pod network, shareable IPC, hostname, hostPorts published, labels', () => {
-  const o = renderSandboxOptions({ pod, nodeName: 'n1', attempt: 0, image: 'kubelite.local/pause:3.9', networkName: 'kubelite-n1', hostname: 'web' });
+test("sandbox on the kubelet's bridge: network none, the allocated IP as a label, no Docker port publishing", () => {
+  const o = renderSandboxOptions({ pod, nodeName: 'n1', attempt: 0, image: 'kubelite.local/pause:3.9', networkMode: 'none', podIP: '10.244.3.7', hostname: 'web' });
+  assert.equal(o.HostConfig!.NetworkMode, 'none');
+  assert.equal(o.Labels!['io.kubelite.pod.ip'], '10.244.3.7');
+  assert.equal(o.HostConfig!.PortBindings, undefined);
+  assert.equal(o.ExposedPorts, undefined);
+  assert.equal(o.Hostname, 'web');
+});
+
+test("sandbox on dockerd's bridge: shareable IPC, hostname, hostPorts published by Docker, labels", () => {
+  const o = renderSandboxOptions({ pod, nodeName: 'n1', attempt: 0, image: 'kubelite.local/pause:3.9', networkMode: 'bridge', hostname: 'web' });
   assert.equal(o.name, 'k8s_POD_web_default_u-1_0');
   assert.equal(o.Hostname, 'web');
-  assert.equal(o.HostConfig!.NetworkMode, 'kubelite-n1');
+  assert.equal(o.HostConfig!.NetworkMode, 'bridge');
+  assert.equal(o.Labels!['io.kubelite.pod.ip'], undefined);
   assert.equal(o.HostConfig!.IpcMode, 'shareable');
   assert.deepEqual(o.HostConfig!.PortBindings, { '80/tcp': [{ HostIp: '', HostPort: '8080' }], '53/udp': [{ HostIp: '', HostPort: '5353' }] });
   assert.deepEqual(o.ExposedPorts, { '80/tcp': {}, '53/udp': {} });

@@ -4,7 +4,7 @@ import type Dockerode from 'dockerode';
 import type { Container, Pod, PodQOSClass } from '../../api/types/index.js';
 import { cpuToMilli, memoryToBytes } from '../../api/quantity.js';
 import {
-  LABEL_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_GRACE_PERIOD, LABEL_RESTART_COUNT,
+  LABEL_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_GRACE_PERIOD, LABEL_POD_IP, LABEL_RESTART_COUNT,
   LABEL_SANDBOX_ID, LABEL_SPEC_HASH, LABEL_TERMINATION_MESSAGE_POLICY, SANDBOX_CONTAINER_NAME,
   dockerContainerName, podLabels, type PodIdentity,
 } from '../labels.js';
@@ -29,7 +29,10 @@ export interface SandboxInput {
   nodeName: string;
   attempt: number;
   image: string;
-  networkName: string;
+  /** Docker network mode: dockerd's `bridge` (Docker publishes hostPorts) or `none` (the kubelet's bridge does) */
+  networkMode: string;
+  /** `none` mode: the IP the kubelet allocated, recorded as a label */
+  podIP?: string;
   hostname: string;
 }
 
@@ -39,7 +42,7 @@ export function renderSandboxOptions(s: SandboxInput): CreateOptions {
   const hostNetwork = !!spec.hostNetwork;
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp: string; HostPort: string }>> = {};
-  if (!hostNetwork) {
+  if (!hostNetwork && s.networkMode !== 'none') {
     for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
       for (const p of c.ports ?? []) {
         if (!p.hostPort) continue;
@@ -61,10 +64,11 @@ export function renderSandboxOptions(s: SandboxInput): CreateOptions {
       [LABEL_CONTAINER_TYPE]: 'sandbox',
       [LABEL_RESTART_COUNT]: String(s.attempt),
       [LABEL_GRACE_PERIOD]: String(gracePeriodOf(s.pod)),
+      ...(s.podIP && !hostNetwork ? { [LABEL_POD_IP]: s.podIP } : {}),
     },
     ExposedPorts: Object.keys(exposed).length ? exposed : undefined,
     HostConfig: {
-      NetworkMode: hostNetwork ? 'host' : s.networkName,
+      NetworkMode: hostNetwork ? 'host' : s.networkMode,
       IpcMode: spec.hostIPC ? 'host' : 'shareable',
       PidMode: spec.hostPID ? 'host' : undefined,
       PortBindings: Object.keys(bindings).length ? bindings : undefined,

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import type { Logger } from 'pino';
 import {
   LABEL_BACKOFF_STEP, LABEL_CONTAINER_NAME, LABEL_CONTAINER_TYPE, LABEL_GRACE_PERIOD, LABEL_NODE, LABEL_POD_NAME,
-  LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_SPEC_HASH,
+  LABEL_POD_IP, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_SPEC_HASH,
   LABEL_TERMINATION_MESSAGE_POLICY, type ContainerType,
 } from '../labels.js';
 import type { CreateOptions } from './create-options.js';
@@ -38,6 +38,9 @@ export class DockerRuntime {
    * daemon's own update) until this time.
    */
   private readonly fresh = new Map<string, number>();
+
+  /** Told of every container this runtime removed (the pod network frees its IP). */
+  onRemoved?: (id: string) => void;
 
   constructor(
     readonly docker: Dockerode,
@@ -105,6 +108,13 @@ export class DockerRuntime {
     return decode(i)?.ip;
   }
 
+  /** Pid of a running container's first process (its namespaces are the container's). */
+  async pid(id: string): Promise<number> {
+    const pid = (await this.docker.getContainer(id).inspect()).State?.Pid;
+    if (!pid) throw new Error(`container ${id.slice(0, 12)} is not running`);
+    return pid;
+  }
+
   async start(id: string): Promise<void> {
     await this.docker.getContainer(id).start();
   }
@@ -131,9 +141,10 @@ export class DockerRuntime {
     } catch (e) {
       const code = statusCode(e);
       // 409: removal already in progress.
-      if (code === 404 || code === 409) return;
-      throw e;
+      if (code === 409) return;
+      if (code !== 404) throw e;
     }
+    this.onRemoved?.(id);
   }
 
   /** Runs a command in a running container, giving up waiting after `timeoutMs`. */
@@ -252,7 +263,8 @@ export function decode(i: Dockerode.ContainerInspectInfo): ObservedContainer | u
   else if (st?.Status === 'created') state = 'created';
   else if (st?.Status === 'exited' || st?.Status === 'dead') state = 'exited';
   const nets = i.NetworkSettings?.Networks ?? {};
-  const ip = Object.values(nets).map((n) => n.IPAddress).find((a) => !!a) || (i.NetworkSettings as { IPAddress?: string } | undefined)?.IPAddress || undefined;
+  // On the kubelet's own bridge Docker knows no address: the label is the record.
+  const ip = l[LABEL_POD_IP] || Object.values(nets).map((n) => n.IPAddress).find((a) => !!a) || (i.NetworkSettings as { IPAddress?: string } | undefined)?.IPAddress || undefined;
   const grace = Number(l[LABEL_GRACE_PERIOD]);
   return {
     id: i.Id,

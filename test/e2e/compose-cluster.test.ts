@@ -18,7 +18,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { Kubectl, KUBELITE, REPO, removeDir, run, tempDir, waitFor, type RunResult } from './harness.js';
-import { httpGet } from './kubelet-harness.js';
+import { httpGet, PEER_ECHO_SCRIPT } from './kubelet-harness.js';
 
 const WEB = 'kubelite.local/web:latest';
 const BUSYBOX = 'kubelite.local/busybox:latest';
@@ -120,13 +120,6 @@ const shortTolerations = [
   { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 },
 ];
 
-/** busybox httpd on :8001 whose /cgi-bin/peer answers with the client address it saw. */
-const PEER_ECHO = [
-  'mkdir -p /www/cgi-bin', 'hostname > /www/index.html',
-  'printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "peer=$REMOTE_ADDR"\\n\' > /www/cgi-bin/peer',
-  'busybox chmod 755 /www/cgi-bin/peer', 'httpd -f -p 8001 -h /www & trap "exit 0" TERM INT; wait',
-].join(' && ');
-
 function manifests(): string {
   const items = [
     {
@@ -142,7 +135,7 @@ function manifests(): string {
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8001 }] } },
     {
       apiVersion: 'v1', kind: 'Pod', metadata: { name: 'echo', namespace: 'default', labels: { app: 'echo' } },
-      spec: { nodeName: 'worker-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: WEB, command: ['/bin/sh', '-c', PEER_ECHO], ports: [{ containerPort: 8001 }] }] },
+      spec: { nodeName: 'worker-1', terminationGracePeriodSeconds: 1, containers: [{ name: 'web', image: WEB, command: ['/bin/sh', '-c', PEER_ECHO_SCRIPT], ports: [{ containerPort: 8001 }] }] },
     },
     { apiVersion: 'v1', kind: 'Service', metadata: { name: 'echo', namespace: 'default' }, spec: { selector: { app: 'echo' }, ports: [{ port: 80, targetPort: 8001 }] } },
     {

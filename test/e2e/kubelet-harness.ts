@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import { promisify } from 'node:util';
 import pino from 'pino';
 import { buildKubeconfig } from '../../client/kubeconfig.js';
@@ -22,6 +23,15 @@ const execFileP = promisify(execFile);
 export const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
 export const BUSYBOX = 'kubelite.local/busybox:latest';
 const nodes = findResource('', 'v1', 'nodes')!;
+/** Shell for busybox httpd on :8001 whose /cgi-bin/peer answers with the client address it saw. */
+export const PEER_ECHO_SCRIPT = [
+  'mkdir -p /www/cgi-bin',
+  'hostname > /www/index.html',
+  'printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "peer=$REMOTE_ADDR"\\n\' > /www/cgi-bin/peer',
+  'busybox chmod 755 /www/cgi-bin/peer',
+  'httpd -f -p 8001 -h /www & trap "exit 0" TERM INT; wait',
+].join(' && ');
+
 export const podsInfo = findResource('', 'v1', 'pods')!;
 
 export interface KubeletProc {
@@ -49,6 +59,8 @@ export async function ensureImages(): Promise<void> {
 export async function freePodCIDR(): Promise<string> {
   const used = new Set<string>();
   for (const n of await docker.listNetworks()) for (const c of n.IPAM?.Config ?? []) if (c.Subnet) used.add(c.Subnet);
+  // other kubelets' own bridges are not Docker networks
+  for (const list of Object.values(networkInterfaces())) for (const a of list ?? []) if (a.family === 'IPv4' && a.cidr) used.add(a.cidr);
   for (let i = 0; i < 200; i++) {
     const third = 100 + Math.floor(Math.random() * 150);
     const cidr = `10.244.${third}.0/24`;
@@ -84,7 +96,7 @@ export interface StartKubeletOptions {
   netns?: string;
   /** Docker endpoint (default the host's) */
   dockerHost?: string;
-  /** host-gw routes and pod-network iptables rules; off by default so tests leave no chains behind, removed by cleanup() when on */
+  /** host-gw routes and the cross-node iptables rules (off by default); cleanup() removes them and the kubelet's bridge */
   podRoutes?: boolean;
 }
 
@@ -131,16 +143,12 @@ export async function startKubelet(api: Apiserver, opts: StartKubeletOptions = {
     },
     async cleanup() {
       await k.proc.kill('SIGKILL').catch(() => undefined);
-      if (opts.podRoutes && opts.netns) {
-        await execFileP('nsenter', [`--net=/run/netns/${opts.netns}`, process.execPath, join(REPO, 'bin', 'kubelite'), 'kubelet', '--cleanup', '--node-name', nodeName]).catch(() => undefined);
-      } else if (opts.podRoutes) {
-        await cleanupPodNetwork(nodeName, pino({ level: 'silent' })).catch(() => undefined);
-      }
       await removeNodeContainers(nodeName);
-      for (let i = 0; i < 10; i++) {
-        const err = await docker.getNetwork(`kubelite-${nodeName}`).remove().then(() => undefined, (e: { statusCode?: number }) => e);
-        if (!err || err.statusCode === 404) break;
-        await new Promise((r) => setTimeout(r, 300));
+      // the kubelet's bridge, its rules and (with podRoutes) its routes
+      if (opts.netns) {
+        await execFileP('nsenter', [`--net=/run/netns/${opts.netns}`, process.execPath, join(REPO, 'bin', 'kubelite'), 'kubelet', '--cleanup', '--node-name', nodeName]).catch(() => undefined);
+      } else {
+        await cleanupPodNetwork(nodeName, pino({ level: 'silent' })).catch(() => undefined);
       }
       // tmpfs emptyDirs must be unmounted before the directory can go.
       const mounts = await readFile('/proc/self/mounts', 'utf8').catch(() => '');

@@ -16,7 +16,7 @@ import { routeMetric, ROUTE_PROTO } from '../../kubelet/pod-routes.js';
 import { KUBELITE, removeDir, run, startApiserver, waitFor, type Apiserver } from './harness.js';
 import { createHostBridge, createNetns, loadImages, startDockerd, type ExtraDockerd, type HostBridge, type Netns } from './extra-dockerd.js';
 import {
-  adminClient, ensureImages, freePodCIDR, isRunningReady, podManifest, podsInfo, startKubelet, uniqueNodeName, waitPod, type KubeletProc,
+  adminClient, ensureImages, freePodCIDR, PEER_ECHO_SCRIPT, isRunningReady, podManifest, podsInfo, startKubelet, uniqueNodeName, waitPod, type KubeletProc,
 } from './kubelet-harness.js';
 
 const WEB = 'kubelite.local/web:latest';
@@ -25,16 +25,9 @@ const nodesInfo = findResource('', 'v1', 'nodes')!;
 
 /** httpd on :8001 whose /cgi-bin/peer answers with the client address it saw. */
 function peerEchoPod(name: string, nodeName: string): Pod {
-  const script = [
-    'mkdir -p /www/cgi-bin',
-    'hostname > /www/index.html',
-    'printf \'#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho "peer=$REMOTE_ADDR"\\n\' > /www/cgi-bin/peer',
-    'busybox chmod 755 /www/cgi-bin/peer',
-    'httpd -f -p 8001 -h /www & trap "exit 0" TERM INT; wait',
-  ].join(' && ');
   return podManifest(name, nodeName, {
     terminationGracePeriodSeconds: 1,
-    containers: [{ name: 'web', image: WEB, command: ['/bin/sh', '-c', script], ports: [{ containerPort: 8001 }] }],
+    containers: [{ name: 'web', image: WEB, command: ['/bin/sh', '-c', PEER_ECHO_SCRIPT], ports: [{ containerPort: 8001 }] }],
   });
 }
 

@@ -14,6 +14,7 @@ import type { Endpoints, Pod, Service } from '../../api/types/index.js';
 import type { RestClient } from '../../client/rest.js';
 import { freePort, Kubectl, removeDir, startApiserver, startProcess, tempDir, waitFor, type Apiserver, type Proc } from './harness.js';
 import { adminClient, ensureImages, isRunningReady, podsInfo, startKubelet, type KubeletProc } from './kubelet-harness.js';
+import { bridgeName } from '../../kubelet/pod-net/link.js';
 import {
   answers, distinct, freeSubnet, get, ncGetScript, nonEmptyLines, proxyModes, refused, saveRouteLocalnet, serviceRanges,
   serviceRuleLines, sh, TestProxy,
@@ -112,11 +113,11 @@ for (const mode of proxyModes()) {
       client = adminClient(api);
       kubectl = await Kubectl.create(api.kubeconfig);
 
-      // The pod bridge exists before the kubelet starts (it adopts a network of the
-      // same subnet), so the kubelet's gRPC can listen on the node IP, where the
-      // apiserver dials it for exec.
-      await sh('docker', ['network', 'create', '--subnet', podCIDR, '--gateway', nodeIP, '--label', `io.kubelite.node=${nodeName}`,
-        '-o', 'com.docker.network.bridge.enable_ip_masquerade=true', `kubelite-${nodeName}`]);
+      // The pod bridge exists before the kubelet starts (it adopts its bridge when
+      // found), so the DNS server and the kubelet's gRPC can listen on the node IP.
+      await sh('ip', ['link', 'add', bridgeName(nodeName), 'type', 'bridge']);
+      await sh('ip', ['addr', 'add', `${nodeIP}/24`, 'dev', bridgeName(nodeName)]);
+      await sh('ip', ['link', 'set', bridgeName(nodeName), 'up']);
       // The cluster DNS on the node address (pods reach it there through the kube-dns
       // ClusterIP), started first so the DNS ClusterIP is still free. Names outside the
       // cluster go to a loopback port where nothing answers, never off the machine.
@@ -174,8 +175,8 @@ for (const mode of proxyModes()) {
         if (failed && logDir) await copyFile(kubelet.logFile, join(logDir, 'kubelet.log')).catch(() => undefined);
         await kubelet.cleanup().catch(() => undefined);
       }
-      // the network when the kubelet never started
-      await sh('docker', ['network', 'rm', `kubelite-${nodeName}`]).catch(() => undefined);
+      // the bridge when the kubelet never started
+      await sh('ip', ['link', 'del', bridgeName(nodeName)]).catch(() => undefined);
       await restoreRouteLocalnet?.();
       client?.close();
       await kubectl?.cleanup();
