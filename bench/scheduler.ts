@@ -4,7 +4,7 @@
 // Reports pods bound per second, time until all pods are Running, RSS and CPU
 // of each process, and whether any pod was bound twice.
 //   node dist/bench/scheduler.js [--nodes 1000] [--pods 10000] [--per-deployment 100]
-//     [--lease-renew-ms 10000] [--binds-in-flight 64] [--timeout-s 300] [--profile apiserver,scheduler] [--keep]
+//     [--lease-renew-ms 10000] [--binds-in-flight 64] [--timeout-s 300] [--profile apiserver,scheduler,controller-manager] [--keep]
 //     [--direct]   create pods directly, without the controller-manager
 //     [--backlog]  create all pods directly first, then start the scheduler and time the drain
 import { spawn, spawnSync } from 'node:child_process';
@@ -42,7 +42,7 @@ const LEASE_RENEW_MS = num('lease-renew-ms', 10_000);
 const BINDS_IN_FLIGHT = num('binds-in-flight', 64);
 const CREATE_CONCURRENCY = num('create-concurrency', 50);
 const TIMEOUT_S = num('timeout-s', 300);
-/** comma-separated: apiserver, scheduler */
+/** comma-separated: apiserver, scheduler, controller-manager */
 const PROFILE = new Set((flags.get('profile') ?? (flags.get('profile-apiserver') === 'true' ? 'apiserver' : '')).split(',').filter(Boolean));
 const KEEP = flags.get('keep') === 'true';
 /** create pods directly even when the controller-manager exists: measures the scheduler alone */
@@ -317,6 +317,7 @@ async function main(): Promise<void> {
   const profileDir = PROFILE.size ? await mkdtemp(join(tmpdir(), 'kubelite-bench-prof-')) : undefined;
   const apiProfileDir = profileDir && PROFILE.has('apiserver') ? join(profileDir, 'apiserver') : undefined;
   const schedProfileDir = profileDir && PROFILE.has('scheduler') ? join(profileDir, 'scheduler') : undefined;
+  const cmProfileDir = profileDir && PROFILE.has('controller-manager') ? join(profileDir, 'controller-manager') : undefined;
   const api = apiProfileDir ? await startProfiledApiserver(apiProfileDir) : await startApiserver();
   const procs: Proc[] = [];
   const client = new RestClient(loadKubeconfig({ path: api.kubeconfig }), { maxSockets: 64 });
@@ -363,7 +364,9 @@ async function main(): Promise<void> {
     sampler.add('scheduler', scheduler.child.pid);
     let cm: Proc | undefined;
     if (useCM) {
-      cm = startProcess(['controller-manager', '--kubeconfig', api.kubeconfig], join(api.dataDir, 'controller-manager.log'));
+      const cmArgs = ['controller-manager', '--kubeconfig', api.kubeconfig];
+      const cmLog = join(api.dataDir, 'controller-manager.log');
+      cm = cmProfileDir ? spawnKubelite(profileFlags(cmProfileDir), cmArgs, cmLog) : startProcess(cmArgs, cmLog);
       procs.push(cm);
       sampler.add('controller-manager', cm.child.pid);
     }
@@ -473,7 +476,7 @@ async function main(): Promise<void> {
     out.push(`  CPU per pod: ${parts.join(', ')}; all together ${perPod(ours)} -> at most ${f(cores / (ours / PODS), 0)} pods/s if all ${cores} cores were ours`);
 
     await api.stop();
-    for (const [name, dir] of [['apiserver', apiProfileDir], ['scheduler', schedProfileDir]] as const) {
+    for (const [name, dir] of [['apiserver', apiProfileDir], ['scheduler', schedProfileDir], ['controller-manager', cmProfileDir]] as const) {
       if (!dir || !existsSync(dir)) continue;
       const files = readdirSync(dir).filter((x) => x.endsWith('.cpuprofile'));
       if (!files.length) continue;

@@ -1,10 +1,12 @@
 // Records core/v1 Events about objects, like client-go's EventRecorder: repeats of
-// the same event within a short window bump `count` instead of creating new ones.
+// the same event within a short window bump `count` instead of creating new ones, and
+// the EventCorrelator combines similar events and drops event storms.
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../api/meta.js';
 import { findResource } from '../api/resources.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import type { RestClient } from './rest.js';
+import { EventCorrelator, type CorrelatorOptions } from './event-correlator.js';
 
 export interface EventSource {
   component: string;
@@ -23,6 +25,8 @@ interface Recorded {
   count: number;
   firstTimestamp: string;
   lastSeen: number;
+  /** the create (or last count bump) in flight: the next bump waits for it */
+  written: Promise<boolean>;
 }
 
 const eventsInfo = findResource('', 'v1', 'events')!;
@@ -35,9 +39,11 @@ function now(): string {
 export class EventRecorder {
   private readonly recent = new Map<string, Recorded>();
   private readonly log: Logger;
+  private readonly correlator: EventCorrelator;
 
-  constructor(private readonly client: RestClient, private readonly source: EventSource, logger?: Logger) {
+  constructor(private readonly client: RestClient, private readonly source: EventSource, logger?: Logger, correlation?: CorrelatorOptions) {
     this.log = logger ?? silentLogger;
+    this.correlator = new EventCorrelator(correlation);
   }
 
   /** Fire-and-forget: an event that cannot be written is logged, never thrown. */
@@ -54,19 +60,27 @@ export class EventRecorder {
       uid: target.metadata.uid, apiVersion: target.apiVersion, resourceVersion: target.metadata.resourceVersion,
     };
     if (fieldPath) involvedObject.fieldPath = fieldPath;
-    const key = [namespace, target.kind, target.metadata.name, target.metadata.uid, fieldPath ?? '', type, reason, message].join('\u0000');
+    const correlated = this.correlator.correlate({ source: this.source, involvedObject, type, reason, message }, Date.now());
+    const key = correlated.key;
+    message = correlated.message;
     const ts = now();
     const prev = this.recent.get(key);
     if (prev && Date.now() - prev.lastSeen < DEDUPE_MS) {
+      // like client-go, a dropped repeat still counts: the next one written carries it
       prev.count++;
       prev.lastSeen = Date.now();
-      try {
-        await this.client.patch(eventsInfo, prev.namespace, prev.name, { count: prev.count, lastTimestamp: ts }, 'merge');
-        return;
-      } catch {
-        this.recent.delete(key); // gone (e.g. namespace cleanup): create a fresh one
-      }
+      if (!correlated.send) return;
+      const count = prev.count;
+      const bump = prev.written.then(async (created) => {
+        if (!created) return false;
+        await this.client.patch(eventsInfo, prev.namespace, prev.name, { count, lastTimestamp: ts, message }, 'merge');
+        return true;
+      });
+      prev.written = bump.catch(() => false);
+      if (await bump.catch(() => false)) return;
+      if (this.recent.get(key) === prev) this.recent.delete(key); // gone (e.g. namespace cleanup): create a fresh one
     }
+    if (!correlated.send) return;
     this.prune();
     const name = `${target.metadata.name ?? 'unknown'}.${randomBytes(8).toString('hex')}`;
     const ev: KubeObject = {
@@ -78,8 +92,15 @@ export class EventRecorder {
       reportingInstance: this.source.host ?? '',
       firstTimestamp: ts, lastTimestamp: ts, count: 1,
     };
-    await this.client.create(eventsInfo, namespace, ev);
-    this.recent.set(key, { name, namespace, count: 1, firstTimestamp: ts, lastSeen: Date.now() });
+    const create = this.client.create(eventsInfo, namespace, ev);
+    const entry: Recorded = { name, namespace, count: 1, firstTimestamp: ts, lastSeen: Date.now(), written: create.then(() => true, () => false) };
+    this.recent.set(key, entry);
+    try {
+      await create;
+    } catch (e) {
+      if (this.recent.get(key) === entry) this.recent.delete(key);
+      throw e;
+    }
   }
 
   private prune(): void {

@@ -12,6 +12,7 @@ import type { WatchHub } from './watch.js';
 import { decodeObject, parseJson, PATCH_TYPES } from './body.js';
 import { baseContentType, negotiate, type ResponseFormat } from './negotiate.js';
 import type { UserInfo } from '../auth/authenticate.js';
+import { jsonText } from '../storage/json-text.js';
 
 export type Query = Record<string, string | string[] | undefined>;
 
@@ -201,7 +202,8 @@ export class ResourceHandler {
 
   private watch(req: FastifyRequest, reply: FastifyReply, r: ResourceRequest, q: Query, format: ResponseFormat): void {
     const info = r.info;
-    const filter = compileFilter(info, { labelSelector: first(q, 'labelSelector'), fieldSelector: first(q, 'fieldSelector') });
+    const fieldSelector = first(q, 'fieldSelector');
+    const filter = compileFilter(info, { labelSelector: first(q, 'labelSelector'), fieldSelector });
     const timeoutSeconds = intParam(q, 'timeoutSeconds');
     const incl = includeObject(q);
     const render = format === 'table'
@@ -211,7 +213,7 @@ export class ResourceHandler {
     this.hub.serve({
       info, namespace: r.namespace, filter, resourceVersion: first(q, 'resourceVersion'),
       allowBookmarks: first(q, 'allowWatchBookmarks') === 'true', timeoutSeconds, render, plain: format !== 'table',
-      sendInitialEvents: first(q, 'sendInitialEvents') === 'true',
+      sendInitialEvents: first(q, 'sendInitialEvents') === 'true', fieldSelector,
     }, reply.raw);
   }
 }
@@ -246,5 +248,5 @@ export function send(reply: FastifyReply, code: number, payload: unknown, format
   if (format === 'yaml') {
     return reply.code(code).header('content-type', 'application/yaml').send(toYaml(payload));
   }
-  return reply.code(code).header('content-type', 'application/json').send(JSON.stringify(payload));
+  return reply.code(code).header('content-type', 'application/json').send(jsonText(payload));
 }

@@ -1,6 +1,8 @@
 // Watch fan-out: every committed event is filtered per watcher (namespace, label
 // and field selectors, with ADDED/DELETED synthesized when an object moves in or
-// out of a selector) and written as one newline-delimited JSON line.
+// out of a selector) and written as one newline-delimited JSON line. Watchers pinned
+// to one node (kubelets) or one name are indexed, so an event is only matched against
+// the watchers it can concern.
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resources.js';
@@ -11,6 +13,9 @@ import { resourcePrefix } from '../storage/store.js';
 import type { StorageEvent } from '../storage/types.js';
 import { TooOldResourceVersionError } from '../storage/types.js';
 import { convertObject } from '../../api/conversion.js';
+import { jsonText } from '../storage/json-text.js';
+import { fieldsOf } from '../../api/fields.js';
+import { indexFieldOf, pinnedValue, WatcherIndex } from './watch-index.js';
 
 export interface WatchRequest {
   info: ResourceInfo;
@@ -24,11 +29,15 @@ export interface WatchRequest {
   /** render is the identity: the event's JSON line can be shared with every such watcher */
   plain?: boolean;
   sendInitialEvents?: boolean;
+  /** the raw field selector (already part of `filter`): watches pinned to one node or name are indexed by it */
+  fieldSelector?: string;
 }
 
 interface Watcher {
   prefix: string;
   nsPrefix?: string;
+  /** the value of the resource's index field this watcher's selector requires, if any */
+  pin?: string;
   req: WatchRequest;
   res: ServerResponse;
   close: () => void;
@@ -38,7 +47,7 @@ const MAX_BUFFERED = 32 * 1024 * 1024;
 const DEFAULT_TIMEOUT_S = 1800;
 
 export class WatchHub {
-  private readonly watchers = new Map<string, Set<Watcher>>();
+  private readonly watchers = new Map<string, { kind: string; field: string; index: WatcherIndex<Watcher> }>();
   private bookmarkTimer: NodeJS.Timeout;
 
   constructor(
@@ -54,13 +63,13 @@ export class WatchHub {
 
   count(): number {
     let n = 0;
-    for (const s of this.watchers.values()) n += s.size;
+    for (const s of this.watchers.values()) n += s.index.size;
     return n;
   }
 
   closeAll(): void {
     clearInterval(this.bookmarkTimer);
-    for (const set of this.watchers.values()) for (const w of [...set]) w.close();
+    for (const set of this.watchers.values()) for (const w of [...set.index.all()]) w.close();
   }
 
   /** Starts a watch on an already-hijacked response. */
@@ -108,15 +117,17 @@ export class WatchHub {
       if (closed) return;
       closed = true;
       clearTimeout(timer);
-      const set = this.watchers.get(prefix);
-      set?.delete(w);
+      this.watchers.get(prefix)?.index.delete(w, w.pin);
       this.onCount(req.info.resource, -1);
       if (!res.writableEnded) res.end();
     };
-    const w: Watcher = { prefix, nsPrefix, req, res, close };
     let set = this.watchers.get(prefix);
-    if (!set) this.watchers.set(prefix, (set = new Set()));
-    set.add(w);
+    if (!set) {
+      const field = indexFieldOf(req.info.kind);
+      this.watchers.set(prefix, (set = { kind: req.info.kind, field, index: new WatcherIndex() }));
+    }
+    const w: Watcher = { prefix, nsPrefix, pin: pinnedValue(req.fieldSelector, set.field), req, res, close };
+    set.index.add(w, w.pin);
     this.onCount(req.info.resource, 1);
     res.on('close', close);
     res.on('error', close);
@@ -127,19 +138,38 @@ export class WatchHub {
   private dispatch(events: StorageEvent[]): void {
     // one serialization per event and type for all plain-JSON watchers, not one per watcher
     this.lineCache = new Map();
+    // a batch's events go out as one socket write (and TLS record) per watcher, not one per event
+    const corked = new Set<ServerResponse>();
+    this.corked = corked;
+    try {
+      this.dispatchEvents(events);
+    } finally {
+      this.corked = undefined;
+      for (const res of corked) res.uncork();
+    }
+  }
+
+  private corked: Set<ServerResponse> | undefined;
+
+  private dispatchEvents(events: StorageEvent[]): void {
     for (const ev of events) {
       const prefix = ev.key.slice(0, ev.key.indexOf('/', ev.key.indexOf('/', 10) + 1) + 1);
       const set = this.watchers.get(prefix);
-      if (!set || set.size === 0) continue;
+      if (!set || set.index.size === 0) continue;
+      // only watchers pinned to the object's old or new field value (and unpinned ones) can match
+      const valueOf = (o: KubeObject | undefined): string | undefined =>
+        (o && set.index.hasPinned ? fieldsOf(set.kind, o)[set.field] ?? '' : undefined);
       let sent = 0;
-      for (const w of set) {
+      let first: Watcher | undefined;
+      for (const w of set.index.candidates(valueOf(ev.prevObject), valueOf(ev.object))) {
+        first ??= w;
         if (w.nsPrefix && !ev.key.startsWith(w.nsPrefix)) continue;
         const out = translate(ev, w.req.filter);
         if (!out) continue;
         this.send(w, out.type, out.object);
         sent++;
       }
-      if (sent) this.onEventsSent(set.values().next().value!.req.info.resource, sent);
+      if (sent && first) this.onEventsSent(first.req.info.resource, sent);
     }
   }
 
@@ -147,13 +177,18 @@ export class WatchHub {
 
   private send(w: Watcher, type: string, object: KubeObject): void {
     if (w.res.writableEnded) return;
+    if (this.corked && !this.corked.has(w.res)) {
+      this.corked.add(w.res);
+      w.res.cork();
+    }
     const info = w.req.info;
     const wanted = apiVersionOf(info.group, info.version);
     if (w.req.plain && object.apiVersion === wanted) {
       let byType = this.lineCache.get(object);
       if (!byType) this.lineCache.set(object, (byType = new Map()));
       let line = byType.get(type);
-      if (line === undefined) byType.set(type, (line = JSON.stringify({ type, object }) + '\n'));
+      // the same text as JSON.stringify({ type, object }), reusing the object's stored JSON
+      if (line === undefined) byType.set(type, (line = `{"type":${JSON.stringify(type)},"object":${jsonText(object)}}\n`));
       w.res.write(line);
     } else {
       const obj = object.apiVersion && object.apiVersion !== wanted ? convertObject(object, wanted) : object;
@@ -167,7 +202,7 @@ export class WatchHub {
   }
 
   private sendBookmarks(): void {
-    for (const set of this.watchers.values()) for (const w of set) if (w.req.allowBookmarks) this.sendBookmark(w, false);
+    for (const set of this.watchers.values()) for (const w of set.index.all()) if (w.req.allowBookmarks) this.sendBookmark(w, false);
   }
 
   private sendBookmark(w: Watcher, initialEventsEnd: boolean): void {

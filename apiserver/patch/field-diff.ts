@@ -2,11 +2,11 @@
 // basis of the `Update` managedFields entries that let later applies detect
 // conflicts with e.g. `kubectl scale` or a controller.
 
-import { deepEqual, isPlainObject, type JsonObject } from './json.js';
+import { deepEqualIgnoringNulls as deepEqual, isPlainObject, type JsonObject } from './json.js';
 import { fieldMeta, type FieldMeta } from './merge-keys.js';
 import {
-  collectFields, collectValue, isAssociative, isPrimitiveSet, itemKey, pathKey, setMember,
-  type FieldPath, type FieldSet,
+  closeKey, collectFieldsAt, collectValueAt, extendKey, isAssociative, isPrimitiveSet, itemKey, ROOT_PREFIX, setMember,
+  type FieldSet, type KeyPrefix,
 } from './field-set.js';
 
 export interface FieldChanges {
@@ -16,25 +16,34 @@ export interface FieldChanges {
   removed: FieldSet;
 }
 
+/**
+ * Map entries set to null count as absent, as if both objects went through `withoutNulls`.
+ * Subtrees the two objects share by reference are skipped without being walked.
+ */
 export function diffFields(oldObj: JsonObject, newObj: JsonObject, typeName: string | undefined): FieldChanges {
   const out: FieldChanges = { changed: new Set(), removed: new Set() };
-  diffMaps(oldObj, newObj, typeName, [], out);
+  diffMaps(oldObj, newObj, typeName, ROOT_PREFIX, out);
   return out;
 }
 
 const absent = (v: unknown): boolean => v === undefined || v === null;
 
-function diffMaps(o: JsonObject, n: JsonObject, typeName: string | undefined, path: FieldPath, out: FieldChanges): void {
-  for (const key of new Set([...Object.keys(o), ...Object.keys(n)])) {
-    diffValues(o[key], n[key], fieldMeta(typeName, key), [...path, `f:${key}`], out);
+function diffMaps(o: JsonObject, n: JsonObject, typeName: string | undefined, path: KeyPrefix, out: FieldChanges): void {
+  for (const key of Object.keys(o)) {
+    diffValues(o[key], n[key], fieldMeta(typeName, key), extendKey(path, `f:${key}`), out);
+  }
+  for (const key of Object.keys(n)) {
+    if (Object.hasOwn(o, key)) continue;
+    diffValues(undefined, n[key], fieldMeta(typeName, key), extendKey(path, `f:${key}`), out);
   }
 }
 
-function diffValues(ov: unknown, nv: unknown, meta: FieldMeta | undefined, path: FieldPath, out: FieldChanges): void {
+function diffValues(ov: unknown, nv: unknown, meta: FieldMeta | undefined, path: KeyPrefix, out: FieldChanges): void {
+  if (ov === nv) return;
   if (absent(nv)) {
-    if (!absent(ov)) out.removed.add(pathKey(path));
+    if (!absent(ov)) out.removed.add(closeKey(path));
   } else if (absent(ov)) {
-    collectValue(nv, meta, path, out.changed);
+    collectValueAt(nv, meta, path, out.changed);
   } else if (isPlainObject(ov) && isPlainObject(nv)) {
     diffMaps(ov, nv, meta?.type, path, out);
   } else if (Array.isArray(ov) && Array.isArray(nv)) {
@@ -44,9 +53,9 @@ function diffValues(ov: unknown, nv: unknown, meta: FieldMeta | undefined, path:
   }
 }
 
-function replaced(nv: unknown, meta: FieldMeta | undefined, path: FieldPath, out: FieldChanges): void {
-  out.removed.add(pathKey(path));
-  collectValue(nv, meta, path, out.changed);
+function replaced(nv: unknown, meta: FieldMeta | undefined, path: KeyPrefix, out: FieldChanges): void {
+  out.removed.add(closeKey(path));
+  collectValueAt(nv, meta, path, out.changed);
 }
 
 function keyedList(list: readonly unknown[], meta: FieldMeta | undefined): boolean {
@@ -57,26 +66,26 @@ function setList(list: readonly unknown[], meta: FieldMeta | undefined): boolean
   return list.length === 0 ? meta?.strategy === 'merge' && meta.mergeKey === undefined : isPrimitiveSet(list, meta);
 }
 
-function diffLists(ol: unknown[], nl: unknown[], meta: FieldMeta | undefined, path: FieldPath, out: FieldChanges): void {
+function diffLists(ol: unknown[], nl: unknown[], meta: FieldMeta | undefined, path: KeyPrefix, out: FieldChanges): void {
   if (keyedList(ol, meta) && keyedList(nl, meta)) {
     const before = new Map(ol.map((item) => [itemKey(item, meta) as string, item]));
     const after = new Set<string>();
     for (const item of nl) {
       const key = itemKey(item, meta) as string;
       after.add(key);
-      const itemPath = [...path, key];
+      const itemPath = extendKey(path, key);
       const old = before.get(key);
       if (old === undefined) {
-        out.changed.add(pathKey(itemPath));
-        collectFields(item as JsonObject, meta?.type, out.changed, itemPath);
+        out.changed.add(closeKey(itemPath));
+        collectFieldsAt(item as JsonObject, meta?.type, out.changed, itemPath);
       } else {
         diffMaps(old as JsonObject, item as JsonObject, meta?.type, itemPath, out);
       }
     }
-    for (const key of before.keys()) if (!after.has(key)) out.removed.add(pathKey([...path, key]));
+    for (const key of before.keys()) if (!after.has(key)) out.removed.add(closeKey(extendKey(path, key)));
   } else if (setList(ol, meta) && setList(nl, meta)) {
-    for (const v of nl) if (!ol.includes(v)) out.changed.add(pathKey([...path, setMember(v)]));
-    for (const v of ol) if (!nl.includes(v)) out.removed.add(pathKey([...path, setMember(v)]));
+    for (const v of nl) if (!ol.includes(v)) out.changed.add(closeKey(extendKey(path, setMember(v))));
+    for (const v of ol) if (!nl.includes(v)) out.removed.add(closeKey(extendKey(path, setMember(v))));
   } else if (!deepEqual(ol, nl)) {
     replaced(nl, meta, path, out);
   }

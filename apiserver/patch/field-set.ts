@@ -10,13 +10,29 @@ export type FieldPath = readonly string[];
 export type FieldSet = Set<string>;
 
 export const pathKey = (path: FieldPath): string => JSON.stringify(path);
-export const parsePathKey = (key: string): string[] => JSON.parse(key) as string[];
+
+// Path keys repeat across objects of a kind (every pod has the same status paths), so
+// their parsed form is memoized; the cache is dropped wholesale when it grows large.
+const PARSED_MAX = 20_000;
+let parsed = new Map<string, FieldPath>();
+
+/** The path a `pathKey` names; shared and read-only. */
+export function parsePathKey(key: string): FieldPath {
+  let path = parsed.get(key);
+  if (path === undefined) {
+    if (parsed.size >= PARSED_MAX) parsed = new Map();
+    path = Object.freeze(JSON.parse(key) as string[]);
+    parsed.set(key, path);
+  }
+  return path;
+}
 
 /** Metadata the server owns; never part of anyone's field set (structured-merge-diff strips these too). */
 const SYSTEM_METADATA = [
   'name', 'namespace', 'uid', 'resourceVersion', 'generation', 'creationTimestamp',
   'deletionTimestamp', 'deletionGracePeriodSeconds', 'managedFields', 'selfLink',
 ];
+const SYSTEM_METADATA_SET = new Set(SYSTEM_METADATA);
 
 /**
  * The part of an object field ownership is tracked for: no apiVersion/kind, no system
@@ -24,14 +40,22 @@ const SYSTEM_METADATA = [
  */
 export function ownedContent(obj: unknown, includeStatus: boolean): JsonObject {
   if (!isPlainObject(obj)) return {};
-  const { apiVersion: _a, kind: _k, status, metadata, ...rest } = obj;
-  const out: JsonObject = { ...rest };
-  if (isPlainObject(metadata)) {
-    const meta: JsonObject = { ...metadata };
-    for (const k of SYSTEM_METADATA) delete meta[k];
-    if (Object.keys(meta).length > 0) out.metadata = meta;
+  // copies the wanted keys rather than spreading and deleting (delete makes V8 objects slow)
+  const out: JsonObject = {};
+  for (const key of Object.keys(obj)) {
+    if (key === 'apiVersion' || key === 'kind' || key === 'status' || key === 'metadata') continue;
+    out[key] = obj[key];
   }
-  if (includeStatus && status !== undefined) out.status = status;
+  const metadata = obj.metadata;
+  if (isPlainObject(metadata)) {
+    let meta: JsonObject | undefined;
+    for (const key of Object.keys(metadata)) {
+      if (SYSTEM_METADATA_SET.has(key)) continue;
+      (meta ??= {})[key] = metadata[key];
+    }
+    if (meta) out.metadata = meta;
+  }
+  if (includeStatus && obj.status !== undefined) out.status = obj.status;
   return out;
 }
 
@@ -60,44 +84,93 @@ export function isPrimitiveSet(list: readonly unknown[], meta: FieldMeta | undef
 
 export const setMember = (value: unknown): string => `v:${JSON.stringify(value)}`;
 
+/**
+ * A path under construction as the text of its key without the closing bracket:
+ * `pathKey(path) === prefix + ']'`. Extending it appends text instead of copying
+ * and re-serializing the path at every level of a walk.
+ */
+export type KeyPrefix = string;
+export const ROOT_PREFIX: KeyPrefix = '[';
+export const extendKey = (prefix: KeyPrefix, element: string): KeyPrefix =>
+  (prefix === ROOT_PREFIX ? ROOT_PREFIX : prefix + ',') + JSON.stringify(element);
+export const closeKey = (prefix: KeyPrefix): string => prefix + ']';
+const prefixOf = (path: FieldPath): KeyPrefix => (path.length === 0 ? ROOT_PREFIX : pathKey(path).slice(0, -1));
+
 /** Adds to `out` every field path set in `value` (a map of schema type `typeName`). */
 export function collectFields(value: JsonObject, typeName: string | undefined, out: FieldSet, prefix: FieldPath = []): FieldSet {
-  for (const [field, child] of Object.entries(value)) {
-    collectValue(child, fieldMeta(typeName, field), [...prefix, `f:${field}`], out);
-  }
+  collectFieldsAt(value, typeName, out, prefixOf(prefix));
   return out;
 }
 
 /** Adds the member paths of one field value at `path`. */
 export function collectValue(value: unknown, meta: FieldMeta | undefined, path: FieldPath, out: FieldSet): void {
-  if (value === null || value === undefined) return;
-  if (isPlainObject(value)) {
-    collectFields(value, meta?.type, out, path);
-  } else if (Array.isArray(value)) {
-    if (value.length === 0) {
-      // An empty mergeable list asserts nothing about its items.
-      if (meta?.strategy !== 'merge') out.add(pathKey(path));
-    } else if (isAssociative(value, meta)) {
-      for (const item of value) {
-        const itemPath = [...path, itemKey(item, meta) as string];
-        out.add(pathKey(itemPath));
-        collectFields(item as JsonObject, meta?.type, out, itemPath);
-      }
-    } else if (isPrimitiveSet(value, meta)) {
-      for (const v of value) out.add(pathKey([...path, setMember(v)]));
-    } else {
-      out.add(pathKey(path));
-    }
-  } else {
-    out.add(pathKey(path));
+  collectValueAt(value, meta, prefixOf(path), out);
+}
+
+export function collectFieldsAt(value: JsonObject, typeName: string | undefined, out: FieldSet, prefix: KeyPrefix): void {
+  for (const field of Object.keys(value)) {
+    collectValueAt(value[field], fieldMeta(typeName, field), extendKey(prefix, `f:${field}`), out);
   }
 }
 
-/** Serializes a field set as FieldsV1: `{}` for a leaf, `".": {}` when a node is itself a member and has children. */
+export function collectValueAt(value: unknown, meta: FieldMeta | undefined, path: KeyPrefix, out: FieldSet): void {
+  if (value === null || value === undefined) return;
+  if (isPlainObject(value)) {
+    collectFieldsAt(value, meta?.type, out, path);
+  } else if (Array.isArray(value)) {
+    if (value.length === 0) {
+      // An empty mergeable list asserts nothing about its items.
+      if (meta?.strategy !== 'merge') out.add(closeKey(path));
+    } else if (isAssociative(value, meta)) {
+      for (const item of value) {
+        const itemPath = extendKey(path, itemKey(item, meta) as string);
+        out.add(closeKey(itemPath));
+        collectFieldsAt(item as JsonObject, meta?.type, out, itemPath);
+      }
+    } else if (isPrimitiveSet(value, meta)) {
+      for (const v of value) out.add(closeKey(extendKey(path, setMember(v))));
+    } else {
+      out.add(closeKey(path));
+    }
+  } else {
+    out.add(closeKey(path));
+  }
+}
+
+// Many objects record the same field sets (every hollow or real kubelet reports the same
+// status paths), so encoded trees are memoized by set. They are shared between objects
+// and frozen: stored objects are never mutated in place.
+const ENCODED_MAX = 2_000;
+let encoded = new Map<string, Record<string, unknown>>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Serializes a field set as FieldsV1: `{}` for a leaf, `".": {}` when a node is itself a
+ * member and has children. The result is frozen and may be shared with other callers.
+ */
 export function toFieldsV1(set: ReadonlySet<string>): Record<string, unknown> {
+  const sorted = [...set].sort();
+  const signature = sorted.join('\n');
+  let out = encoded.get(signature);
+  if (out === undefined) {
+    if (encoded.size >= ENCODED_MAX) encoded = new Map();
+    out = deepFreeze(encodeFieldsV1(sorted));
+    encoded.set(signature, out);
+  }
+  return out;
+}
+
+function encodeFieldsV1(sorted: readonly string[]): Record<string, unknown> {
   interface Node { member: boolean; children: Map<string, Node> }
   const root: Node = { member: false, children: new Map() };
-  for (const key of [...set].sort()) {
+  for (const key of sorted) {
     let node = root;
     for (const element of parsePathKey(key)) {
       let next = node.children.get(element);
@@ -113,6 +186,32 @@ export function toFieldsV1(set: ReadonlySet<string>): Record<string, unknown> {
     return out;
   };
   return encode(root);
+}
+
+/**
+ * Whether a FieldsV1 tree has a node at `path`: true whenever a member lies at or below
+ * it (every node of a well-formed tree leads to a member), so false proves that no member
+ * of the set is `path` or below it.
+ */
+export function hasFieldsNode(fields: unknown, path: FieldPath): boolean {
+  let node = fields;
+  for (const element of path) {
+    if (!isPlainObject(node) || !Object.hasOwn(node, element)) return false;
+    node = node[element];
+  }
+  return true;
+}
+
+/** Exactly `fromFieldsV1(fields).size > 0`, without building the set. */
+export function hasFieldsMembers(fields: unknown): boolean {
+  const walk = (node: unknown, depth: number): boolean => {
+    if (!isPlainObject(node)) return false;
+    const keys = Object.keys(node);
+    if (depth > 0 && (keys.length === 0 || Object.hasOwn(node, '.'))) return true;
+    for (const k of keys) if (k !== '.' && walk(node[k], depth + 1)) return true;
+    return false;
+  };
+  return walk(fields, 0);
 }
 
 export function fromFieldsV1(fields: unknown): FieldSet {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PatchError, applyPatch, mediaTypeOf, parseApplyBody, serverSideApply } from './index.js';
 import { DEPLOYMENT_GVK, at, deployment } from './testdata.js';
+import { deepClone } from './json.js';
 
 function rejects(fn: () => unknown, status: number, re: RegExp): void {
   assert.throws(fn, (e: unknown) => e instanceof PatchError && e instanceof Error && e.status === status && re.test(e.message));
@@ -48,4 +49,16 @@ test('apply bodies parse as YAML or JSON', () => {
 
   const { object } = serverSideApply(undefined, fromYaml, { manager: 'kubectl', force: false, now: '2024-05-01T10:00:00Z', gvk: DEPLOYMENT_GVK });
   assert.equal(object.metadata.managedFields?.[0].manager, 'kubectl');
+});
+
+test('deepClone copies JSON values deeply and keeps undefined members', () => {
+  const v = { a: [1, { b: null, c: undefined }], d: 'x', e: { f: true } };
+  const c = deepClone(v);
+  assert.deepEqual(c, v);
+  assert.ok(Object.hasOwn(c.a[1] as object, 'c'));
+  assert.notEqual(c.a, v.a);
+  assert.notEqual(c.e, v.e);
+  assert.equal(deepClone(5), 5);
+  assert.equal(deepClone(null), null);
+  assert.equal(deepClone(undefined), undefined);
 });

@@ -46,7 +46,13 @@ function parseJson(body: Buffer | string): unknown {
   }
 }
 
-export function applyPatch(contentType: string, original: KubeObject, body: Buffer | string, gvk: GroupVersionKind): KubeObject {
+/**
+ * `shareOriginal`: a merge patch's result may share the subtrees it leaves alone with
+ * `original`, for callers that mutate neither in place.
+ */
+export function applyPatch(
+  contentType: string, original: KubeObject, body: Buffer | string, gvk: GroupVersionKind, opts: { shareOriginal?: boolean } = {},
+): KubeObject {
   const patch = parseJson(body);
   let result: unknown;
   switch (mediaTypeOf(contentType)) {
@@ -55,7 +61,7 @@ export function applyPatch(contentType: string, original: KubeObject, body: Buff
       break;
     case MERGE_PATCH:
       if (!isPlainObject(patch)) throw new PatchError('merge patch must be a JSON object', 400);
-      result = mergePatch(original, patch);
+      result = mergePatch(original, patch, opts.shareOriginal);
       break;
     case STRATEGIC_MERGE_PATCH:
       result = strategicMergePatch(original, patch, gvk);

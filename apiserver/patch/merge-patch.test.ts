@@ -52,3 +52,14 @@ test('neither input is mutated nor aliased by the result', () => {
   out.spec.template.metadata.labels.changed = 'yes';
   assert.deepEqual(original, snapshot);
 });
+
+test('shareOriginal: untouched subtrees are shared, touched maps are copies, the original is unchanged', () => {
+  const original = deployment();
+  const snapshot = structuredClone(original);
+  const out = mergePatch(original, { spec: { replicas: 9 }, metadata: { labels: { tier: null } } }, true) as typeof original;
+  assert.deepEqual(original, snapshot);
+  assert.equal(at(out, 'spec', 'replicas'), 9);
+  assert.notEqual(out.spec, original.spec);
+  assert.equal(at(out, 'spec', 'template'), at(original, 'spec', 'template'));
+  assert.deepEqual(at(out, 'metadata', 'labels'), { app: 'web' });
+});

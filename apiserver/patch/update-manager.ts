@@ -1,17 +1,25 @@
 // `Update` managedFields entries: every non-apply write records what it changed, so
 // later applies can detect conflicts with e.g. `kubectl scale` or a controller.
+//
+// This runs on every write (a pod's create, binding and status each take one), so
+// entries the write cannot affect are kept as they are without being parsed: an
+// entry is only decoded when the FieldsV1 tree has a node on a changed or removed path.
 
 import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
-import { deepClone, withoutNulls } from './json.js';
 import { rootTypeOf } from './merge-keys.js';
 import { diffFields } from './field-diff.js';
-import { ownedContent, withoutSubtrees, type FieldSet } from './field-set.js';
-import { assemble, newEntry, ownersOf, reowned, withManagedFields } from './managed-fields.js';
+import {
+  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldSet,
+} from './field-set.js';
+import { newEntry, ownersOf, reowned, withManagedFields } from './managed-fields.js';
 
 /**
  * Records `manager`'s non-apply write (create, update, or a merge/json/strategic
  * patch) in managedFields: it now owns what it changed, and nobody else owns that
  * any more (updates always win, as in Kubernetes).
+ *
+ * `updated` is handed over: the result is `updated` with new metadata.managedFields,
+ * and shares every other value with it.
  */
 export function recordUpdateManager(
   old: KubeObject | undefined,
@@ -23,8 +31,8 @@ export function recordUpdateManager(
 ): KubeObject {
   const rootType = rootTypeOf({ kind: updated.kind ?? old?.kind ?? '' });
   const withStatus = subresource === 'status';
-  const before = old ? ownedContent(withoutNulls(old), withStatus) : {};
-  const after = ownedContent(withoutNulls(updated), withStatus);
+  const before = old ? ownedContent(old, withStatus) : {};
+  const after = ownedContent(updated, withStatus);
   let { changed, removed } = diffFields(before, after, rootType);
   if (withStatus) {
     // Only status is written through the status subresource.
@@ -37,15 +45,56 @@ export function recordUpdateManager(
   const base = Array.isArray(updated.metadata.managedFields) ? updated.metadata.managedFields : old?.metadata.managedFields ?? [];
   const isOwn = (e: ManagedFieldsEntry): boolean =>
     e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '');
-  const owners = ownersOf(base).map((o) =>
-    reowned(o, new Set([...withoutSubtrees(o.fields, removed)].filter((k) => isOwn(o.entry) || !changed.has(k)))),
-  );
+  const changedPaths = [...changed].map(parsePathKey);
+  const removedPaths = [...removed].map(parsePathKey);
+  const touchedBy = (e: ManagedFieldsEntry, paths: readonly (readonly string[])[]): boolean =>
+    paths.some((p) => hasFieldsNode(e.fieldsV1, p));
 
-  const previous = owners.find((o) => isOwn(o.entry));
-  let own = previous;
-  if (changed.size > 0) {
-    const fields = new Set([...(previous?.fields ?? []), ...changed]);
-    own = { entry: newEntry(manager, 'Update', apiVersion, now, fields, subresource), fields };
+  // This manager's entry: what it owned minus removed subtrees, plus everything it changed.
+  let own: ManagedFieldsEntry | undefined;
+  let ownDone = false;
+  const ownEntry = (previous: ManagedFieldsEntry | undefined): ManagedFieldsEntry | undefined => {
+    if (ownDone) return own;
+    ownDone = true;
+    if (previous && changed.size === 0 && !touchedBy(previous, removedPaths)) {
+      own = hasFieldsMembers(previous.fieldsV1) ? previous : undefined;
+      return own;
+    }
+    const prev = previous ? ownersOf([previous])[0] : undefined;
+    const kept = prev ? withoutSubtrees(prev.fields, removed) : new Set<string>();
+    if (changed.size > 0) {
+      const fields = new Set([...kept, ...changed]);
+      own = newEntry(manager, 'Update', apiVersion, now, fields, subresource);
+    } else if (prev && kept.size > 0) {
+      own = reowned(prev, kept).entry;
+    } else {
+      own = undefined;
+    }
+    return own;
+  };
+
+  // Entries in their previous order: this manager's replaces its old one (or is appended);
+  // managers left owning nothing disappear, as in Kubernetes.
+  const entries: ManagedFieldsEntry[] = [];
+  let placed = false;
+  for (const entry of base) {
+    if (isOwn(entry)) {
+      placed = true;
+      const e = ownEntry(entry);
+      if (e) entries.push(e);
+      continue;
+    }
+    if (!touchedBy(entry, removedPaths) && !touchedBy(entry, changedPaths)) {
+      if (hasFieldsMembers(entry.fieldsV1)) entries.push(entry);
+      continue;
+    }
+    const o = ownersOf([entry])[0];
+    const kept = reowned(o, new Set([...withoutSubtrees(o.fields, removed)].filter((k) => !changed.has(k))));
+    if (kept.fields.size > 0) entries.push(kept.entry);
   }
-  return withManagedFields(deepClone(updated), assemble(owners, isOwn, own));
+  if (!placed) {
+    const e = ownEntry(undefined);
+    if (e) entries.push(e);
+  }
+  return withManagedFields(updated, entries);
 }

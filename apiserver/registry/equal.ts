@@ -1,3 +1,4 @@
+import { deepClone } from '../patch/json.js';
 /** Structural equality of JSON values, ignoring key order. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -17,6 +18,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return true;
 }
 
+/** A deep copy of a JSON value (what every stored object is). */
 export function clone<T>(v: T): T {
-  return structuredClone(v);
+  return deepClone(v);
 }

@@ -311,7 +311,10 @@ export class Registry {
         const patched = runPatch(contentType, scale, body, { group: 'autoscaling', version: 'v1', kind: 'Scale' });
         return this.applyScale(info, patched, stored, ctx);
       }
-      const patched = runPatch(contentType, cur, body, gvk);
+      // a status write keeps only the patched status and copies what it changes, so the
+      // patch may share the untouched rest of the stored object instead of cloning it
+      const share = subresource === 'status' && !isCsr(info);
+      const patched = runPatch(contentType, cur, body, gvk, share);
       checkNameMatches(patched, name);
       checkPrecondition(info, name, patched.metadata.resourceVersion, cur);
       const asStored = this.toStorage(info, patched);
@@ -394,12 +397,12 @@ export class Registry {
       if (cur.metadata.deletionTimestamp) throw errors.conflict('pods', '', podName, 'pod is being deleted, cannot be assigned to a host');
       const spec = cur.spec as { nodeName?: string };
       if (spec.nodeName) throw errors.conflict('pods', '', podName, `pod ${podName} is already assigned to node "${spec.nodeName}"`);
-      const next = clone(cur);
-      (next.spec as { nodeName?: string }).nodeName = target.name;
+      // copies only what changes and shares the rest with the stored (immutable) pod
+      const next: KubeObject = { ...cur, metadata: { ...cur.metadata }, spec: { ...(cur.spec as object), nodeName: target.name } };
       if (binding.metadata?.annotations) {
         next.metadata.annotations = { ...(next.metadata.annotations ?? {}), ...binding.metadata.annotations };
       }
-      const status = (next.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
+      const status = { ...((cur.status ?? {}) as { conditions?: Array<Record<string, unknown>> }) };
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTime() });
       status.conditions = conditions;
@@ -601,9 +604,9 @@ function checkPrecondition(info: ResourceInfo, name: string, rv: string | undefi
   }
 }
 
-function runPatch(contentType: string, cur: KubeObject, body: Buffer, gvk: { group: string; version: string; kind: string }): KubeObject {
+function runPatch(contentType: string, cur: KubeObject, body: Buffer, gvk: { group: string; version: string; kind: string }, shareOriginal = false): KubeObject {
   try {
-    const out = applyPatch(contentType, cur, body, gvk);
+    const out = applyPatch(contentType, cur, body, gvk, { shareOriginal });
     if (!out || typeof out !== 'object' || Array.isArray(out)) throw new PatchError('the patch produced something that is not an object');
     out.metadata ??= {};
     return out;

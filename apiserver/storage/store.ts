@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/meta.js';
 import type { StorageEvent, UpdateFn, WriteResult } from './types.js';
 import { TooOldResourceVersionError } from './types.js';
 import { EventWindow } from './event-window.js';
+import { rememberBatchJson } from './json-text.js';
 
 const REVISION_KEY = '\u0000meta/revision';
 
@@ -178,9 +179,13 @@ export class ObjectStore {
       const batch = this.queue;
       this.queue = [];
       const ops: Array<{ type: 'put'; key: string; value: string } | { type: 'del'; key: string }> = [];
+      const texts: Array<[object, string]> = [];
       for (const w of batch) {
-        if (w.value) ops.push({ type: 'put', key: w.key, value: JSON.stringify(w.value) });
-        else ops.push({ type: 'del', key: w.key });
+        if (w.value) {
+          const text = JSON.stringify(w.value);
+          ops.push({ type: 'put', key: w.key, value: text });
+          texts.push([w.value, text]);
+        } else ops.push({ type: 'del', key: w.key });
       }
       const lastRevision = batch[batch.length - 1].revision;
       ops.push({ type: 'put', key: REVISION_KEY, value: String(lastRevision) });
@@ -196,6 +201,7 @@ export class ObjectStore {
       this.stats.writes += batch.length;
       this.stats.lastBatchMs = ms;
       this.onBatch?.(ms, batch.length);
+      rememberBatchJson(texts);
       this.commit(batch, lastRevision);
     }
     this.flushing = false;
