@@ -10,7 +10,7 @@ import { startApiserver, startProcess, Kubectl, removeDir, sleep, waitFor, type 
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { formatMicroTime } from '../../client/leader-election.js';
 import { RestClient } from '../../client/rest.js';
-import { isNotFound } from '../../api/errors.js';
+import { isConflict, isNotFound } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { Event, Lease, Node, NodeCondition, Pod } from '../../api/types/index.js';
 
@@ -135,7 +135,11 @@ test('a stale node turns Unknown, gets the unreachable taint, and its pods are e
     return readyOf(n)?.status === 'Unknown' ? n : undefined;
   }, 20_000, 100);
   const elapsed = Date.now() - started;
-  assert.ok(elapsed < GRACE_MS + 4_000, `took ${elapsed} ms to notice a node silent for longer than the ${GRACE_MS} ms grace period`);
+  // Not before the grace period (the controller counts it from when it first saw the
+  // node, a little before `started`), and not much after: ≈4.2 s is typical here; the
+  // upper slack covers a controller-manager starved of CPU on a loaded machine.
+  assert.ok(elapsed >= GRACE_MS - 1_500, `noticed after ${elapsed} ms, before the ${GRACE_MS} ms grace period was over`);
+  assert.ok(elapsed < GRACE_MS + 7_000, `took ${elapsed} ms to notice a node silent for longer than the ${GRACE_MS} ms grace period`);
   const ready = readyOf(unknown)!;
   assert.equal(ready.reason, 'NodeStatusUnknown');
   assert.equal(ready.message, 'Kubelet stopped posting node status.');
@@ -190,8 +194,16 @@ test('a stale node turns Unknown, gets the unreachable taint, and its pods are e
 
 test('a node that comes back Ready loses the taint', async () => {
   startHeartbeat('stale');
-  const n = await client.get<Node>(nodes, undefined, 'stale');
-  await client.updateStatus<Node>(nodes, undefined, { ...n, status: { ...n.status, conditions: conditions('True', Date.now()) } });
+  // Like a kubelet: the controller may write the node meanwhile, so retry on a conflict.
+  await waitFor('Ready=True posted', async () => {
+    const n = await client.get<Node>(nodes, undefined, 'stale');
+    try {
+      return await client.updateStatus<Node>(nodes, undefined, { ...n, status: { ...n.status, conditions: conditions('True', Date.now()) } });
+    } catch (e) {
+      if (isConflict(e)) return undefined;
+      throw e;
+    }
+  }, 10_000, 100);
   await waitFor('taints removed', async () => {
     const cur = await client.get<Node>(nodes, undefined, 'stale');
     return !(cur.spec?.taints ?? []).some((t) => t.key.startsWith('node.kubernetes.io/')) && readyOf(cur)?.status === 'True';
