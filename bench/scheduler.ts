@@ -310,6 +310,20 @@ async function schedulerFinalStats(proc: Proc): Promise<Record<string, unknown> 
   return last;
 }
 
+/** apiserver_request_total by "verb resource" (all codes), read from the apiserver's /metrics. */
+async function requestCounts(client: RestClient): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  const text = await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => '');
+  for (const line of String(text).split('\n')) {
+    const m = /^apiserver_request_total\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
+    if (!m) continue;
+    const labels = new Map([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    const key = `${labels.get('verb') ?? '?'} ${labels.get('resource') ?? '?'}`;
+    out.set(key, (out.get(key) ?? 0) + Number(m[2]));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const cycles = cycleThroughput();
   const cmAvailable = !DIRECT && !BACKLOG && controllerManagerAvailable();
@@ -375,6 +389,7 @@ async function main(): Promise<void> {
       return (await readFile(scheduler.logFile, 'utf8')).includes('scheduling started');
     }, 60_000, 100);
 
+    const requests0 = await requestCounts(client);
     sampler.markStart();
     const machine0 = machineBusySeconds();
     const load0 = loadavg()[0];
@@ -411,6 +426,25 @@ async function main(): Promise<void> {
     const figures = sampler.stop();
     const machineBusy = machineBusySeconds() - machine0;
     const load1 = loadavg()[0];
+    const requests1 = await requestCounts(client);
+    // Work the run left behind (the scheduler's Events trail far behind the bindings):
+    // wait until the apiserver stops seeing new requests beyond the lease heartbeats,
+    // and count the CPU again, so the per-pod figures can include it.
+    const inWindow = new Map([...figures].map(([name, p]) => [name, p.cpuSeconds] as const));
+    const tTail = performance.now();
+    let requestsTail = requests1;
+    for (let quiet = 0; quiet < 2 && performance.now() - tTail < 60_000;) {
+      await new Promise((r) => setTimeout(r, 1000));
+      const next = await requestCounts(client);
+      const grew = [...next].some(([k, n]) => !k.endsWith(' leases') && n > (requestsTail.get(k) ?? 0));
+      quiet = grew ? 0 : quiet + 1;
+      requestsTail = next;
+    }
+    const tailS = (performance.now() - tTail) / 1000;
+    sampler.sample();
+    const withTail = new Map([...figures].map(([name, p]) => [name, p.cpuSeconds] as const));
+    for (const [name, cpu] of inWindow) figures.get(name)!.cpuSeconds = cpu;
+    const benchCpuTail = process.cpuUsage(benchCpu0);
 
     // ---- figures ----
     const bindTimes = [...bound.values()].sort((a, b) => a - b);
@@ -474,6 +508,20 @@ async function main(): Promise<void> {
     const parts = [...figures].map(([name, p]) => `${name} ${perPod(p.cpuSeconds)}`);
     parts.push(`bench ${perPod(benchCpuS)}`);
     out.push(`  CPU per pod: ${parts.join(', ')}; all together ${perPod(ours)} -> at most ${f(cores / (ours / PODS), 0)} pods/s if all ${cores} cores were ours`);
+    const tailRequests = [...requestsTail].reduce((a, [k, n]) => a + n - (requests1.get(k) ?? 0), 0);
+    const tailParts = [...withTail].map(([name, cpu]) => `${name} ${perPod(cpu)}`);
+    const benchTailS = (benchCpuTail.user + benchCpuTail.system) / 1e6;
+    tailParts.push(`bench ${perPod(benchTailS)}`);
+    const tailTotal = [...withTail.values()].reduce((a, b) => a + b, benchTailS);
+    out.push(`  left behind after all Running: ${tailRequests} more requests over ${f(tailS)} s (until 2 s without new ones; ` +
+      `leases not counted); CPU per pod including them: ${tailParts.join(', ')}; all together ${perPod(tailTotal)}`);
+    const requestRows = [...requestsTail]
+      .map(([k, n]) => [k, n - (requests0.get(k) ?? 0)] as const)
+      .filter(([, n]) => n > 0)
+      .sort((a, b) => b[1] - a[1]);
+    const totalRequests = requestRows.reduce((a, [, n]) => a + n, 0);
+    out.push(`  API requests, run and what it left behind (watches not counted): ${totalRequests} = ${f(totalRequests / PODS, 2)} per pod; ` +
+      requestRows.slice(0, 12).map(([k, n]) => `${k} ${f(n / PODS, 2)}`).join(', '));
 
     await api.stop();
     for (const [name, dir] of [['apiserver', apiProfileDir], ['scheduler', schedProfileDir], ['controller-manager', cmProfileDir]] as const) {

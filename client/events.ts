@@ -1,7 +1,6 @@
 // Records core/v1 Events about objects, like client-go's EventRecorder: repeats of
 // the same event within a short window bump `count` instead of creating new ones, and
 // the EventCorrelator combines similar events and drops event storms.
-import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../api/meta.js';
 import { findResource } from '../api/resources.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
@@ -32,8 +31,31 @@ interface Recorded {
 const eventsInfo = findResource('', 'v1', 'events')!;
 const DEDUPE_MS = 10 * 60_000;
 
+let formattedSecond = NaN;
+let formatted = '';
+
+/** RFC 3339 at second precision, formatted once per second: every event is stamped with it. */
 function now(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== formattedSecond) {
+    formatted = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    formattedSecond = second;
+  }
+  return formatted;
+}
+
+let lastStamp = 0n;
+
+/**
+ * client-go names an event `<object>.<UnixNano in hex>`. Nanoseconds here are the wall
+ * clock in ms plus the sub-millisecond part of the monotonic clock, never repeating
+ * within the process; cheaper than asking the CSPRNG for a suffix per event.
+ */
+export function eventName(objectName: string): string {
+  let stamp = BigInt(Date.now()) * 1_000_000n + (process.hrtime.bigint() % 1_000_000n);
+  if (stamp <= lastStamp) stamp = lastStamp + 1n;
+  lastStamp = stamp;
+  return `${objectName}.${stamp.toString(16)}`;
 }
 
 export class EventRecorder {
@@ -82,7 +104,7 @@ export class EventRecorder {
     }
     if (!correlated.send) return;
     this.prune();
-    const name = `${target.metadata.name ?? 'unknown'}.${randomBytes(8).toString('hex')}`;
+    const name = eventName(target.metadata.name ?? 'unknown');
     const ev: KubeObject = {
       apiVersion: 'v1', kind: 'Event',
       metadata: { name, namespace },

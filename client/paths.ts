@@ -32,6 +32,9 @@ export function resourcePath(info: ResourceInfo, namespace?: string, name?: stri
 /** Repeats a key for array values (`command=sh&command=-c`); skips undefined. */
 export function encodeQuery(query: Query | undefined): string {
   if (!query) return '';
+  let any = false;
+  for (const k in query) if (query[k] !== undefined) any = true;
+  if (!any) return '';
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(query)) {
     if (v === undefined) continue;

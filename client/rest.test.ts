@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { ApiError, isNotFound } from '../api/errors.js';
 import { findByKind } from '../api/resources.js';
 import { resourcePath } from './paths.js';
-import { RestClient } from './rest.js';
+import { encodePath, RestClient } from './rest.js';
 
 const pods = findByKind('v1', 'Pod')!;
 const nodes = findByKind('v1', 'Node')!;
@@ -267,5 +267,58 @@ test('TLS: verifies the server with the CA and tls-server-name, presents the cli
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('encodePath sends what a URL would, and plain API paths untouched', () => {
+  const viaUrl = (p: string): string => {
+    const u = new URL(p, 'http://x');
+    return u.pathname + u.search;
+  };
+  const plain = '/api/v1/namespaces/default/pods/web-1%2Fx/binding';
+  assert.equal(encodePath(plain), plain);
+  for (const p of [plain, '/api/v1/pods?watch=1', '/a b/ü', '/a/../b', '/a/./b', '/a/%2e%2E/b', '/a#frag', '/x/{y}', '/a\\b', "/a/b:c@d!$&'()*+,;=~"]) {
+    assert.equal(encodePath(p), viaUrl(p), p);
+  }
+});
+
+test('a response cut off mid-body rejects instead of resolving with part of it', async () => {
+  const { url } = await serve((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+    res.write('{"partial":');
+    setTimeout(() => res.socket?.destroy(), 10);
+  });
+  const client = new RestClient({ server: url, namespace: 'default' });
+  try {
+    await assert.rejects(client.request({ method: 'POST', path: '/cut', body: {} }), { code: 'ECONNRESET' });
+  } finally {
+    client.close();
+  }
+});
+
+test('timeouts: also mid-body and next to a caller signal; a caller abort stays an abort', async () => {
+  const { url } = await serve((req, res) => {
+    if (req.url.includes('headers-only')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"a":');
+    }
+    /* otherwise never answers */
+  });
+  const client = new RestClient({ server: url, namespace: 'default' });
+  try {
+    await assert.rejects(client.request({ method: 'GET', path: '/headers-only', timeoutMs: 40 }), { code: 'ETIMEDOUT' });
+    const ctl = new AbortController();
+    await assert.rejects(client.request({ method: 'POST', path: '/slow', body: {}, timeoutMs: 40, signal: ctl.signal }), { code: 'ETIMEDOUT' });
+    const p = client.request({ method: 'GET', path: '/slow', timeoutMs: 5000, signal: ctl.signal });
+    setTimeout(() => ctl.abort(), 10);
+    await assert.rejects(p, { name: 'AbortError' });
+    // a quick answer clears its timer: nothing fires later
+    const { url: fast } = await serve((_req, res) => json(res, 200, { ok: true }));
+    const c2 = new RestClient({ server: fast, namespace: 'default' }, { timeoutMs: 30 });
+    assert.deepEqual(await c2.request({ method: 'GET', path: '/x' }), { ok: true });
+    await new Promise((r) => setTimeout(r, 60));
+    c2.close();
+  } finally {
+    client.close();
   }
 });

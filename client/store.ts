@@ -37,6 +37,10 @@ export class Store<T extends KubeObject = KubeObject> {
     return [...this.items.keys()];
   }
 
+  hasIndexer(name: string): boolean {
+    return this.indexers.has(name);
+  }
+
   /** Adds an index; existing objects are indexed right away. */
   addIndexer(name: string, fn: IndexFunc<T>): void {
     if (this.indexers.has(name)) throw new Error(`store: indexer "${name}" already exists`);

@@ -6,6 +6,7 @@ import type { KubeObject, OwnerReference } from '../api/meta.js';
 import type { ResourceInfo } from '../api/resources.js';
 import { isApiError, isNotFound } from '../api/errors.js';
 import type { RestClient } from '../client/rest.js';
+import type { Store } from '../client/store.js';
 
 export function getControllerOf(obj: KubeObject): OwnerReference | undefined {
   return obj.metadata.ownerReferences?.find((r) => r.controller === true);
@@ -14,6 +15,33 @@ export function getControllerOf(obj: KubeObject): OwnerReference | undefined {
 export function isControlledBy(obj: KubeObject, owner: KubeObject): boolean {
   const ref = getControllerOf(obj);
   return ref !== undefined && ref.uid === owner.metadata.uid;
+}
+
+/** Store index of objects by controller: `uid:<controller uid>`, or `orphan:<namespace>` without one. */
+export const CONTROLLER_INDEX = 'controller-or-orphan';
+
+export function controllerIndexKeys(obj: KubeObject): string[] {
+  const ref = getControllerOf(obj);
+  return [ref ? `uid:${ref.uid}` : `orphan:${obj.metadata.namespace ?? ''}`];
+}
+
+/** Adds CONTROLLER_INDEX to a (shared) store unless another controller already did. */
+export function ensureControllerIndex<T extends KubeObject>(store: Store<T>): void {
+  if (!store.hasIndexer(CONTROLLER_INDEX)) store.addIndexer(CONTROLLER_INDEX, controllerIndexKeys);
+}
+
+/**
+ * Everything claimObjects could act on for this owner: objects in its namespace it
+ * controls, and orphans there. Objects controlled by someone else are always
+ * ignored by claimDecision, so skipping them changes no outcome, while a sync no
+ * longer walks every pod of a busy namespace. Needs ensureControllerIndex.
+ */
+export function claimCandidates<T extends KubeObject>(store: Store<T>, owner: KubeObject): T[] {
+  const namespace = owner.metadata.namespace ?? '';
+  const owned = owner.metadata.uid
+    ? store.byIndex(CONTROLLER_INDEX, `uid:${owner.metadata.uid}`).filter((o) => (o.metadata.namespace ?? '') === namespace)
+    : [];
+  return owned.concat(store.byIndex(CONTROLLER_INDEX, `orphan:${namespace}`));
 }
 
 /** The ownerReference a controller puts on what it creates or adopts. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PodTemplateSpec } from '../api/types/index.js';
-import { canonicalJson, computeHash, equalIgnoreHash, fnv32a, POD_TEMPLATE_HASH_LABEL, safeEncodeString } from './pod-template-hash.js';
+import { canonicalJson, computeHash, equalIgnoreHash, fnv32a, POD_TEMPLATE_HASH_LABEL, safeEncodeString, semanticEqual } from './pod-template-hash.js';
 
 const template = (image: string): PodTemplateSpec => ({
   metadata: { labels: { app: 'web' } },
@@ -61,4 +61,44 @@ test('null members count as absent (kubectl rollout undo writes creationTimestam
   assert.ok(equalIgnoreHash(a, b));
   assert.equal(computeHash(a), computeHash(b));
   assert.equal(canonicalJson([null, { a: null }]), '[null,{}]');
+});
+
+test('semanticEqual agrees with comparing canonicalJson on random JSON-like values', () => {
+  let seed = 7;
+  const rnd = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  const leaves: unknown[] = [0, 1, '', 'a', '1', true, false, null, undefined];
+  const gen = (depth: number): unknown => {
+    const r = rnd(depth > 2 ? 1 : 4);
+    if (r === 0) return leaves[rnd(leaves.length)];
+    if (r === 1) return Array.from({ length: rnd(3) }, () => gen(depth + 1));
+    const o: Record<string, unknown> = {};
+    for (let i = rnd(4); i > 0; i--) o[['a', 'b', 'c', 'constructor'][rnd(4)]] = gen(depth + 1);
+    return o;
+  };
+  // small mutations of a value, so that equal and almost-equal pairs are both common
+  const mutate = (v: unknown): unknown => {
+    if (Array.isArray(v)) return rnd(3) === 0 ? [...v].reverse() : v.map((x) => (rnd(4) === 0 ? mutate(x) : x));
+    if (v && typeof v === 'object') {
+      const o: Record<string, unknown> = {};
+      for (const k of Object.keys(v).reverse()) if (rnd(6) !== 0) o[k] = rnd(5) === 0 ? mutate((v as Record<string, unknown>)[k]) : (v as Record<string, unknown>)[k];
+      if (rnd(4) === 0) o[['a', 'd'][rnd(2)]] = rnd(2) ? null : undefined;
+      return o;
+    }
+    return rnd(3) === 0 ? leaves[rnd(leaves.length)] : v;
+  };
+  let equalPairs = 0;
+  for (let i = 0; i < 5000; i++) {
+    const a = gen(0);
+    const b = rnd(2) ? mutate(a) : gen(0);
+    const want = canonicalJson(a) === canonicalJson(b);
+    if (want) equalPairs++;
+    assert.equal(semanticEqual(a, b), want, `${canonicalJson(a)} vs ${canonicalJson(b)}`);
+    assert.equal(semanticEqual(b, a), want);
+  }
+  assert.ok(equalPairs > 500 && equalPairs < 4500, `both outcomes exercised (${equalPairs} equal)`);
+  assert.ok(semanticEqual({ app: 'web', x: null }, { app: 'web' }));
+  assert.ok(!semanticEqual({ app: 'web' }, { app: 'web', tier: 'x' }));
 });

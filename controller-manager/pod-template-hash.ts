@@ -31,9 +31,42 @@ function sortKeys(value: unknown): unknown {
   return out;
 }
 
-/** Order-insensitive deep equality of JSON-like values (undefined and null members count as absent). */
+/**
+ * Order-insensitive deep equality of JSON-like values (undefined and null members
+ * count as absent): true exactly when their canonicalJson is the same, compared in
+ * place because it runs on every pod update and building two strings each time showed
+ * in profiles.
+ */
 export function semanticEqual(a: unknown, b: unknown): boolean {
-  return canonicalJson(a) === canonicalJson(b);
+  if (a === b) return true;
+  if (a === undefined || a === null || b === undefined || b === null) {
+    return (a === undefined || a === null) && (b === undefined || b === null);
+  }
+  if (typeof a !== 'object' || typeof b !== 'object') return canonicalJson(a) === canonicalJson(b);
+  const aArray = Array.isArray(a);
+  if (aArray !== Array.isArray(b)) return false;
+  if (aArray) {
+    const x = a as unknown[];
+    const y = b as unknown[];
+    if (x.length !== y.length) return false;
+    for (let i = 0; i < x.length; i++) if (!semanticEqual(x[i], y[i])) return false;
+    return true;
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let present = 0;
+  for (const k of Object.keys(x)) {
+    const v = x[k];
+    if (v === undefined || v === null) continue;
+    present++;
+    const w = y[k];
+    if (w === undefined || w === null || !Object.prototype.hasOwnProperty.call(y, k) || !semanticEqual(v, w)) return false;
+  }
+  for (const k of Object.keys(y)) {
+    const w = y[k];
+    if (w !== undefined && w !== null) present--;
+  }
+  return present === 0;
 }
 
 export function fnv32a(data: Uint8Array, seed = 0x811c9dc5): number {

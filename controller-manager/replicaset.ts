@@ -12,7 +12,7 @@ import type { Informer } from '../client/informer.js';
 import { Controller, type ControllerContext } from './controller.js';
 import type { ControllerManagerOptions } from './options.js';
 import { podAdded, podDeleted, podUpdated, type PodOwnerHooks } from './owned-pod-events.js';
-import { claimObjects, getControllerOf, newControllerRef } from './controller-ref.js';
+import { claimCandidates, claimObjects, ensureControllerIndex, getControllerOf, newControllerRef } from './controller-ref.js';
 import {
   ControllerExpectations, isPodActive, isPodAvailable, isPodReady, OwnWrites, podFromTemplate, podsToDelete, slowStartBatch,
 } from './pod-control.js';
@@ -128,6 +128,7 @@ export class ReplicaManager<T extends KubeObject> extends Controller {
     this.apiVersion = apiVersionOf(kind.info.group, kind.info.version);
     this.owners = ctx.informers.get<T>(kind.info);
     this.pods = ctx.informers.get<Pod>(podsInfo);
+    ensureControllerIndex(this.pods.store);
     this.owners.on('add', (obj) => this.enqueue(obj));
     this.owners.on('update', (_old, cur) => this.enqueue(cur));
     this.owners.on('delete', (obj) => {
@@ -194,8 +195,7 @@ export class ReplicaManager<T extends KubeObject> extends Controller {
       return;
     }
     const needsSync = this.expectations.satisfied(key);
-    const namespace = owner.metadata.namespace ?? '';
-    const active = this.pods.store.byIndex(NAMESPACE_INDEX, namespace).filter(isPodActive);
+    const active = claimCandidates(this.pods.store, owner).filter(isPodActive);
     const pods = await claimObjects(active, {
       client: this.ctx.client,
       owner,

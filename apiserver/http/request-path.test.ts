@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseApiPath } from './request-path.js';
+import { parseApiPath, requestPathname } from './request-path.js';
 
 test('namespaced resources, cluster resources and subresources', () => {
   const p = parseApiPath('/apis/apps/v1/namespaces/default/deployments/web/scale');
@@ -28,4 +28,13 @@ test('unknown groups, versions and resources', () => {
   assert.equal(parseApiPath('/apis/nope.io/v1/things').type, 'not-found');
   assert.equal(parseApiPath('/api/v2/pods').type, 'not-found');
   assert.equal(parseApiPath('/api/v1/widgets').type, 'unknown-resource');
+});
+
+test('requestPathname is what URL parsing gives for any request target', () => {
+  const targets = [
+    '/api/v1/namespaces/default/pods', '/api/v1/namespaces/default/pods?watch=true&resourceVersion=5', '/', '/healthz/',
+    '/api/v1/namespaces/a%2Fb/pods/x', '/a/../b', '/a/./b?x', '/a/%2E%2e/b', '/a/%zz', '/a b/ü', '/a#frag?x', '/a?b#c', '//host/x',
+    'https://example.com/api/v1/pods?x=1', '/a\\b', "/a/b:c@d!$&'()*+,;=~",
+  ];
+  for (const t of targets) assert.equal(requestPathname(t), new URL(t, 'https://x').pathname, t);
 });

@@ -47,3 +47,18 @@ export function parseApiPath(pathname: string): ApiPath {
   if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
   return { type: 'resource', info, namespace, name, subresource };
 }
+
+const PLAIN_REQUEST_PATH = /^\/(?!\/)[A-Za-z0-9\-._~!$&'()*+,;=:@%/]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)|%2e/i;
+
+/**
+ * The path of a request target as URL parsing gives it. Ordinary API paths are taken
+ * as they are (URL would not change them), sparing a URL object per request; anything
+ * URL might rewrite (dot segments, characters it escapes, absolute form) goes through URL.
+ */
+export function requestPathname(target: string): string {
+  const q = target.indexOf('?');
+  const path = q < 0 ? target : target.slice(0, q);
+  if (PLAIN_REQUEST_PATH.test(path) && !DOT_SEGMENT.test(path)) return path;
+  return new URL(target, 'https://x').pathname;
+}

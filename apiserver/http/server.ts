@@ -12,7 +12,7 @@ import { forbidden, type Decision } from '../auth/authorize.js';
 import { requestAttributes, type RequestAttributes } from '../auth/request-attributes.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { ApiserverMetrics } from '../metrics.js';
-import { parseApiPath } from './request-path.js';
+import { parseApiPath, requestPathname } from './request-path.js';
 import { ResourceHandler, send, type Query } from './resource-handler.js';
 import { WatchHub } from './watch.js';
 import {
@@ -94,8 +94,7 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
     url: '/*',
     handler: async (req, reply) => {
       const started = performance.now();
-      const url = new URL(req.url, 'https://x');
-      const pathname = url.pathname.replace(/\/+$/, '') || '/';
+      const pathname = requestPathname(req.url).replace(/\/+$/, '') || '/';
       let verb = req.method.toLowerCase();
       let resource = '';
       try {

@@ -10,7 +10,23 @@ export type StreamRoute =
 const POD_SUBRESOURCES = new Set<string>(['log', 'exec', 'attach', 'portforward']);
 export const METRICS_GROUP_VERSION = 'metrics.k8s.io/v1beta1';
 
+/** Last path segments any stream route ends with (pod subresources, node image actions). */
+const ROUTE_TAILS = new Set<string>([...POD_SUBRESOURCES, 'load', 'status']);
+
+/**
+ * False only when the path cannot be a stream route: every request passes here first,
+ * so ordinary API paths are turned away without splitting and decoding them. A path
+ * with escapes could spell anything once decoded, so it always gets the full match.
+ */
+function mayBeRoute(pathname: string): boolean {
+  if (pathname.includes('%') || pathname.includes('metrics.k8s.io')) return true;
+  let end = pathname.length;
+  while (end > 0 && pathname[end - 1] === '/') end--;
+  return ROUTE_TAILS.has(pathname.slice(pathname.lastIndexOf('/', end - 1) + 1, end));
+}
+
 export function matchRoute(pathname: string): StreamRoute | undefined {
+  if (!mayBeRoute(pathname)) return undefined;
   let parts: string[];
   try {
     parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
