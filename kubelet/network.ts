@@ -8,7 +8,7 @@ import { networkInterfaces } from 'node:os';
 import type { Logger } from 'pino';
 import { statusCode } from './runtime/docker.js';
 import type { BridgeNetwork } from './pod-net/bridge-network.js';
-import { cidrBounds, ipToInt } from './pod-net/ipam.js';
+import { cidrBounds, intToIp } from './pod-net/ipam.js';
 
 export interface PodNetwork {
   /** Docker network mode sandboxes are created with: dockerd's `bridge`, or `none` for the kubelet's own bridge */
@@ -28,24 +28,23 @@ export function networkName(nodeName: string): string {
 
 /** First host address of an IPv4 CIDR: `10.244.3.0/24` → `10.244.3.1`. */
 export function cidrGateway(cidr: string): string {
-  const [addr, bitsText] = cidr.split('/');
-  const bits = Number(bitsText);
-  const parts = (addr ?? '').split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255) || !Number.isInteger(bits) || bits < 0 || bits > 30) {
-    throw new Error(`invalid IPv4 CIDR "${cidr}"`);
-  }
-  const n = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  const gw = ((n & mask) + 1) >>> 0;
-  return [gw >>> 24, (gw >>> 16) & 255, (gw >>> 8) & 255, gw & 255].join('.');
+  return intToIp(networkOf(cidr) + 1);
 }
 
 /** Network address form of a CIDR (`10.244.3.7/24` → `10.244.3.0/24`), for comparisons. */
 export function normalizeCidr(cidr: string): string {
-  const [, bitsText] = cidr.split('/');
-  const gw = cidrGateway(cidr).split('.').map(Number);
-  gw[3] -= 1;
-  return `${gw.join('.')}/${bitsText}`;
+  return `${intToIp(networkOf(cidr))}/${cidr.split('/')[1]}`;
+}
+
+/** Network address of a CIDR that has room for a gateway (prefix 0..30). */
+function networkOf(cidr: string): number {
+  const bits = Number(cidr.split('/')[1]);
+  try {
+    if (!Number.isInteger(bits) || bits > 30) throw new Error('no room for a gateway');
+    return cidrBounds(cidr)[0];
+  } catch {
+    throw new Error(`invalid IPv4 CIDR "${cidr}"`);
+  }
 }
 
 /**
@@ -75,8 +74,7 @@ export function fallbackPodCIDR(localCidrs: readonly string[] = localIPv4Cidrs()
   const taken = localCidrs.map(cidrBounds);
   for (let third = 0; third < 256; third++) {
     const cidr = `10.88.${third}.0/24`;
-    const lo = ipToInt(`10.88.${third}.0`);
-    const hi = lo + 255;
+    const [lo, hi] = cidrBounds(cidr);
     if (!taken.some(([a, b]) => a <= hi && lo <= b)) return cidr;
   }
   throw new Error('no free /24 in 10.88.0.0/16 for the pod network: give --pod-cidr');
