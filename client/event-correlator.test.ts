@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMBINED_PREFIX, EventCorrelator, type CorrelatorEvent } from './event-correlator.js';
+import { COMBINED_PREFIX, EventCorrelator, Lru, type CorrelatorEvent } from './event-correlator.js';
 
 const rs = (message: string, name = 'web-abc', reason = 'SuccessfulCreate'): CorrelatorEvent => ({
   source: { component: 'controller-manager', host: 'h' },
@@ -42,4 +42,17 @@ test('the spam filter lets a burst of 25 events per object through, then one per
   assert.equal(c.correlate(rs('late'), 1000 + 299_000).send, false);
   assert.equal(c.correlate(rs('later'), 1000 + 301_000).send, true);
   assert.equal(c.correlate(rs('again'), 1000 + 302_000).send, false);
+});
+
+test('Lru: a read refreshes an entry; beyond the limit the least recently used one goes', () => {
+  const lru = new Lru<number>(3);
+  lru.set('a', 1); lru.set('b', 2); lru.set('c', 3);
+  assert.equal(lru.get('a'), 1);
+  lru.set('d', 4);
+  assert.equal(lru.size, 3);
+  assert.equal(lru.get('b'), undefined, 'b was the least recently used');
+  assert.deepEqual([lru.get('a'), lru.get('c'), lru.get('d')], [1, 3, 4]);
+  lru.delete('c');
+  assert.equal(lru.get('c'), undefined);
+  assert.equal(lru.size, 2);
 });

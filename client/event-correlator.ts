@@ -38,7 +38,7 @@ export interface Correlated {
 export const COMBINED_PREFIX = '(combined from similar events): ';
 
 /** A Map that forgets its least recently used entry beyond `max`. */
-class Lru<V> {
+export class Lru<V> {
   private readonly map = new Map<string, V>();
 
   constructor(private readonly max: number) {}
@@ -56,6 +56,14 @@ class Lru<V> {
     this.map.delete(key);
     this.map.set(key, v);
     if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+  }
+
+  delete(key: string): void {
+    this.map.delete(key);
+  }
+
+  get size(): number {
+    return this.map.size;
   }
 }
 

@@ -5,7 +5,7 @@ import type { KubeObject } from '../api/meta.js';
 import { findResource } from '../api/resources.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import type { RestClient } from './rest.js';
-import { EventCorrelator, type CorrelatorOptions } from './event-correlator.js';
+import { EventCorrelator, Lru, type CorrelatorOptions } from './event-correlator.js';
 
 export interface EventSource {
   component: string;
@@ -30,6 +30,8 @@ interface Recorded {
 
 const eventsInfo = findResource('', 'v1', 'events')!;
 const DEDUPE_MS = 10 * 60_000;
+/** client-go's eventLogger cache size (maxLruCacheEntries) */
+const RECENT_EVENTS = 4096;
 
 let formattedSecond = NaN;
 let formatted = '';
@@ -59,7 +61,8 @@ export function eventName(objectName: string): string {
 }
 
 export class EventRecorder {
-  private readonly recent = new Map<string, Recorded>();
+  // an LRU, so each event costs O(1): a scheduler records one distinct event per pod
+  private readonly recent = new Lru<Recorded>(RECENT_EVENTS);
   private readonly log: Logger;
   private readonly correlator: EventCorrelator;
 
@@ -103,7 +106,6 @@ export class EventRecorder {
       if (this.recent.get(key) === prev) this.recent.delete(key); // gone (e.g. namespace cleanup): create a fresh one
     }
     if (!correlated.send) return;
-    this.prune();
     const name = eventName(target.metadata.name ?? 'unknown');
     const ev: KubeObject = {
       apiVersion: 'v1', kind: 'Event',
@@ -123,11 +125,5 @@ export class EventRecorder {
       if (this.recent.get(key) === entry) this.recent.delete(key);
       throw e;
     }
-  }
-
-  private prune(): void {
-    if (this.recent.size < 4096) return;
-    const cutoff = Date.now() - DEDUPE_MS;
-    for (const [k, v] of this.recent) if (v.lastSeen < cutoff) this.recent.delete(k);
   }
 }
