@@ -1,6 +1,10 @@
 // Informer events → cache and queue. Unassigned pods feed the queue, assigned
 // pods and nodes feed the cache, and changes that can make room (a node added
 // or changed, a pod deleted) give waiting pods another chance.
+//
+// One watch on all live pods, like kube-scheduler's single pod informer: two watches
+// split by spec.nodeName would deliver every binding twice (a DELETED from the
+// unassigned side, an ADDED on the assigned side), each a whole pod to decode.
 import { objectKey } from '../api/meta.js';
 import type { Node, Pod } from '../api/types/index.js';
 import type { Informer } from '../client/index.js';
@@ -34,10 +38,8 @@ export function nodeChangeMatters(oldNode: Node, newNode: Node): boolean {
 
 export interface Informers {
   nodes: Informer<Node>;
-  /** pods with an empty spec.nodeName */
-  unassigned: Informer<Pod>;
-  /** pods bound to a node */
-  assigned: Informer<Pod>;
+  /** pods not yet Succeeded or Failed, bound or not */
+  pods: Informer<Pod>;
 }
 
 /**
@@ -75,11 +77,6 @@ export function wireHandlers(inf: Informers, cache: SchedulerCache, queue: Sched
     }
     queue.addOrUpdate(info);
   };
-  inf.unassigned
-    .on('add', pending)
-    .on('update', (_old, pod) => pending(pod))
-    // Also fires when a pod gets bound (it leaves the spec.nodeName= selector): nothing freed then.
-    .on('delete', (pod) => queue.delete(objectKey(pod)));
 
   const bound = (pod: Pod): void => {
     trim(pod);
@@ -87,10 +84,19 @@ export function wireHandlers(inf: Informers, cache: SchedulerCache, queue: Sched
     cache.addOrUpdatePod(info, pod.spec?.nodeName ?? '');
     queue.delete(info.key);
   };
-  inf.assigned
-    .on('add', bound)
-    .on('update', (_old, pod) => bound(pod))
+
+  // spec.nodeName is set once and never changes, so an update either keeps a pod
+  // unassigned, binds it, or changes a bound pod.
+  const isAssigned = (pod: Pod): boolean => Boolean(pod.spec?.nodeName);
+  inf.pods
+    .on('add', (pod) => (isAssigned(pod) ? bound(pod) : pending(pod)))
+    .on('update', (_old, pod) => (isAssigned(pod) ? bound(pod) : pending(pod)))
+    // Also fires when a pod finishes (it leaves the live-phase selector).
     .on('delete', (pod) => {
+      if (!isAssigned(pod)) {
+        queue.delete(objectKey(pod));
+        return;
+      }
       cache.removePod(pod.metadata.uid ?? '');
       queue.moveAllToActiveOrBackoff('AssignedPodDelete');
     });

@@ -75,8 +75,7 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
   const factory = new InformerFactory(client, { logger: log });
   const phaseLive = 'status.phase!=Succeeded,status.phase!=Failed';
   const nodes = factory.get<Node>(nodesInfo);
-  const unassigned = factory.get<Pod>(podsInfo, { fieldSelector: `spec.nodeName=,${phaseLive}` });
-  const assigned = factory.get<Pod>(podsInfo, { fieldSelector: `spec.nodeName!=,${phaseLive}` });
+  const pods = factory.get<Pod>(podsInfo, { fieldSelector: phaseLive });
 
   // Storage events only arrive once the factory starts, after the scheduler exists.
   const volumes = storageCaches(factory, nodes, () => scheduler.queue.moveAllToActiveOrBackoff('StorageChange'));
@@ -88,11 +87,12 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
     schedulerName: o.schedulerName,
     percentageOfNodesToScore: o.percentageOfNodesToScore,
     maxBindsInFlight: maxBinds,
-    lookupPending: (key) => unassigned.store.get(key),
+    // the scheduling cycle skips a pod this finds bound or gone
+    lookupPending: (key) => pods.store.get(key),
     profile: defaultProfile(volumes),
     preBind: (info, node) => preBinder.preBind(info, node),
   });
-  wireHandlers({ nodes, unassigned, assigned }, scheduler.cache, scheduler.queue, schedulerNamesFor(o.schedulerName));
+  wireHandlers({ nodes, pods }, scheduler.cache, scheduler.queue, schedulerNamesFor(o.schedulerName));
   factory.start(stop.signal);
 
   const timers = [
