@@ -23,6 +23,7 @@ import { SchedulerCache } from '../scheduler/cache.js';
 import { schedulePod } from '../scheduler/framework.js';
 import { newPodInfo } from '../scheduler/pod-info.js';
 import { defaultProfile } from '../scheduler/plugins/index.js';
+import { DAEMON_NODE_FLAGS } from '../cli/up/daemon-node-flags.js';
 
 // ---- flags ----
 
@@ -253,7 +254,7 @@ function summarizeProfile(name: string, file: string): string[] {
 /** startProcess with node flags in front (`--cpu-prof` may not be passed through NODE_OPTIONS). */
 function spawnKubelite(nodeFlags: string[], args: string[], logFile: string): Proc {
   const fd = openSync(logFile, 'a');
-  const child = spawn(process.execPath, [...nodeFlags, KUBELITE, ...args], { stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, ...nodeFlags, KUBELITE, ...args], { stdio: ['ignore', fd, fd] });
   closeSync(fd);
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
   return {

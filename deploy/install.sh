@@ -57,6 +57,8 @@ fi
 [ "$(node_major)" -ge 20 ] || die "Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none))"
 command -v npm >/dev/null 2>&1 || die "npm is missing"
 NODE_BIN="$(command -v node)"
+# must match cli/up/daemon-node-flags.ts (a unit test checks)
+DAEMON_NODE_FLAGS="--max-semi-space-size=64 --single-threaded-gc"
 
 if [ "$SKIP_BUILD" = 0 ]; then
   say "npm ci and build in $SRC"
@@ -79,8 +81,8 @@ rm -rf "$PREFIX.old"
 mkdir -p "$BIN_DIR"
 cat > "$BIN_DIR/kubelite.tmp" <<WRAPPER
 #!/bin/sh
-# installed by kubelite's deploy/install.sh
-exec "$NODE_BIN" "$PREFIX/bin/kubelite" "\$@"
+# installed by kubelite's deploy/install.sh; the V8 flags are cli/up/daemon-node-flags.ts's
+exec "$NODE_BIN" $DAEMON_NODE_FLAGS "$PREFIX/bin/kubelite" "\$@"
 WRAPPER
 chmod 755 "$BIN_DIR/kubelite.tmp"
 mv "$BIN_DIR/kubelite.tmp" "$BIN_DIR/kubelite"

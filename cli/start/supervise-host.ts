@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import { apiserverReadyz, sleep } from '../up/readiness.js';
 import { removeState, writeState, type SupervisorState } from '../up/state.js';
+import { DAEMON_NODE_FLAGS } from '../up/daemon-node-flags.js';
 import { COMPONENT_ENTRY } from '../up/supervise.js';
 import { Supervisor } from '../up/supervisor.js';
 import { logFile, type HostComponent, type HostConfig } from './host-config.js';
@@ -17,7 +18,7 @@ function spawnComponent(dataDir: string, c: HostComponent, restarts: number): Ch
   const fd = openSync(logFile(dataDir, c.name), 'a');
   try {
     writeSync(fd, `---- kubelite start: ${new Date().toISOString()} starting ${c.name}${restarts ? ` (restart ${restarts})` : ''}: kubelite ${c.args.join(' ')}\n`);
-    return spawn(process.execPath, [COMPONENT_ENTRY, ...c.args], { detached: true, stdio: ['ignore', fd, fd] });
+    return spawn(process.execPath, [...DAEMON_NODE_FLAGS, COMPONENT_ENTRY, ...c.args], { detached: true, stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd);
   }

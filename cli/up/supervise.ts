@@ -8,6 +8,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { DAEMON_NODE_FLAGS } from './daemon-node-flags.js';
 import { componentSpecs, CONTROL_PLANE_FIRST, clusterPaths, type ComponentSpec } from './components.js';
 import type { ClusterConfig } from './config.js';
 import { apiserverReadyz, sleep } from './readiness.js';
@@ -28,7 +29,7 @@ function spawnComponent(spec: ComponentSpec, restarts: number): ChildProcess {
   const fd = openSync(spec.logFile, 'a');
   try {
     writeSync(fd, `---- kubelite up: ${new Date().toISOString()} starting ${spec.name}${restarts ? ` (restart ${restarts})` : ''}: kubelite ${spec.args.join(' ')}\n`);
-    return spawn(process.execPath, [COMPONENT_ENTRY, ...spec.args], { detached: true, stdio: ['ignore', fd, fd] });
+    return spawn(process.execPath, [...DAEMON_NODE_FLAGS, COMPONENT_ENTRY, ...spec.args], { detached: true, stdio: ['ignore', fd, fd] });
   } finally {
     closeSync(fd);
   }

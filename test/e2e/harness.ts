@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import https from 'node:https';
+import { DAEMON_NODE_FLAGS } from '../../cli/up/daemon-node-flags.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KUBELITE = join(REPO, 'bin', 'kubelite');
@@ -59,7 +60,7 @@ export interface Proc {
 /** `wrap` runs kubelite under another command, e.g. `['nsenter', '--net=/run/netns/x']` (which execs, so signals reach kubelite). */
 export function startProcess(args: string[], logFile: string, env: NodeJS.ProcessEnv = {}, wrap: string[] = []): Proc {
   const fd = openSync(logFile, 'a');
-  const argv = [...wrap, process.execPath, KUBELITE, ...args];
+  const argv = [...wrap, process.execPath, ...DAEMON_NODE_FLAGS, KUBELITE, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   closeSync(fd);
   const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
