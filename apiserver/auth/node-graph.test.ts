@@ -49,3 +49,18 @@ test('ReferenceIndex counts per node and forgets on rebinding and deletion', () 
   idx.setPod('k3', pod('c', 'w2', spec));
   assert.equal(idx.has('secrets', 'ns', 'db', 'w2'), true);
 });
+
+test('ReferenceIndex: a write that keeps the same spec object (a status update) counts its references once', () => {
+  const idx = new ReferenceIndex();
+  const p = pod('a', 'w1', { volumes: [{ name: 's', secret: { secretName: 'db' } }] });
+  idx.setPod('k1', p);
+  idx.setPod('k1', { ...p, status: { phase: 'Running' } });
+  idx.setPod('k1', { ...p, status: { phase: 'Running', podIP: '10.0.0.1' } });
+  assert.equal(idx.has('secrets', 'ns', 'db', 'w1'), true);
+  idx.setPod('k1', undefined);
+  assert.equal(idx.has('secrets', 'ns', 'db', 'w1'), false, 'one deletion undoes it: it was counted once');
+  idx.setPod('k1', p);
+  idx.setPod('k1', { ...p, spec: { ...(p.spec as object), nodeName: 'w2' } });
+  assert.equal(idx.has('secrets', 'ns', 'db', 'w1'), false, 'a new spec object is read again');
+  assert.equal(idx.has('secrets', 'ns', 'db', 'w2'), true);
+});

@@ -21,12 +21,16 @@ const PODS_PREFIX = resourcePrefix('', 'pods');
 export class ReferenceIndex {
   /** reference key → node → number of that node's pods referring to it */
   private readonly refs = new Map<string, Map<string, number>>();
-  /** pod storage key → what it contributed */
-  private readonly pods = new Map<string, { node: string; keys: string[] }>();
+  /** pod storage key → what it contributed, and the spec it was read from */
+  private readonly pods = new Map<string, { node: string; keys: string[]; spec: unknown }>();
 
   /** Records the pod as it is now (undefined: gone). */
   setPod(podKey: string, pod: KubeObject | undefined): void {
     const old = this.pods.get(podKey);
+    // Most pod writes (status updates) carry the previous spec object along, and stored
+    // objects are never mutated in place: the same spec refers to the same objects from
+    // the same node (the key fixes namespace and name), so there is nothing to redo.
+    if (old && pod && pod.spec !== undefined && pod.spec === old.spec) return;
     if (old) {
       for (const k of old.keys) this.dec(k, old.node);
       this.pods.delete(podKey);
@@ -39,7 +43,7 @@ export class ReferenceIndex {
       if (!byNode) this.refs.set(k, (byNode = new Map()));
       byNode.set(node, (byNode.get(node) ?? 0) + 1);
     }
-    this.pods.set(podKey, { node, keys });
+    this.pods.set(podKey, { node, keys, spec: pod.spec });
   }
 
   has(kind: ReferenceKind, namespace: string, name: string, node: string): boolean {

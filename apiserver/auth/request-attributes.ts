@@ -2,6 +2,7 @@
 // Kubernetes' RequestInfoFactory. It reads only the URL and method, so every
 // path (served resources, stream subresources, aggregated APIs, unknown ones)
 // gets attributes before any handler runs.
+import { pathSegments } from '../http/request-path.js';
 
 export interface RequestAttributes {
   /** false for discovery, OpenAPI, /metrics, /version and other non-resource paths */
@@ -41,17 +42,20 @@ function nameFromFieldSelector(sel: string | undefined): string {
   return name === '.' || name === '..' || name.includes('/') || name.includes('%') ? '' : name;
 }
 
-export function requestAttributes(method: string, pathname: string, query: Query = {}): RequestAttributes {
+/**
+ * `segments` is pathSegments(pathname), passed by a caller that needs the decoded
+ * segments too and so splits the path once.
+ */
+export function requestAttributes(
+  method: string, pathname: string, query: Query = {}, segments: string[] | undefined = pathSegments(pathname),
+): RequestAttributes {
   const nonResource: RequestAttributes = {
     isResourceRequest: false, path: pathname, verb: method.toLowerCase(),
     apiGroup: '', apiVersion: '', resource: '', subresource: '', namespace: '', name: '',
   };
-  let parts: string[];
-  try {
-    parts = pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
-  } catch {
-    return nonResource;
-  }
+  // a malformed escape: no resource can be named, so it is authorized as a path
+  if (!segments) return nonResource;
+  let parts = segments;
   let group: string;
   let version: string;
   if (parts[0] === 'api') {

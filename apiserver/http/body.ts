@@ -12,6 +12,15 @@ export const PATCH_TYPES = [
   'application/apply-patch+yaml',
 ];
 
+/**
+ * Media types decodeObject and the patch code read. The server registers its body
+ * reader under each of them by name as well as for '*': fastify caches parser lookups
+ * for named types, while a catch-all match re-parses the Content-Type on every request.
+ */
+export const BODY_MEDIA_TYPES = [
+  'application/json', 'application/yaml', 'application/x-yaml', 'text/yaml', 'application/vnd.kubernetes.protobuf', ...PATCH_TYPES,
+];
+
 export function decodeObject(contentType: string | undefined, body: Buffer | undefined): KubeObject {
   if (!body || body.length === 0) throw errors.badRequest('the request body is empty; an object was expected');
   const type = baseContentType(contentType);

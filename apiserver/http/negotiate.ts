@@ -2,8 +2,22 @@
 
 export type ResponseFormat = 'json' | 'yaml' | 'table';
 
+// Clients send the same few Accept headers over and over; the answer depends on the
+// header alone, so it is remembered (bounded: an odd client cannot grow it without limit).
+const negotiated = new Map<string, ResponseFormat>();
+const NEGOTIATED_MAX = 256;
+
 export function negotiate(accept: string | undefined): ResponseFormat {
   if (!accept) return 'json';
+  let format = negotiated.get(accept);
+  if (format === undefined) {
+    if (negotiated.size >= NEGOTIATED_MAX) negotiated.clear();
+    negotiated.set(accept, (format = negotiateUncached(accept)));
+  }
+  return format;
+}
+
+function negotiateUncached(accept: string): ResponseFormat {
   for (const raw of accept.split(',')) {
     const [type, ...params] = raw.trim().split(';').map((s) => s.trim());
     const p = new Map(params.map((kv) => kv.split('=') as [string, string]));

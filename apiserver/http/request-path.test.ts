@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseApiPath, requestPathname } from './request-path.js';
+import { parseApiPath, pathSegments, requestPathname, trimTrailingSlashes } from './request-path.js';
 
 test('namespaced resources, cluster resources and subresources', () => {
   const p = parseApiPath('/apis/apps/v1/namespaces/default/deployments/web/scale');
@@ -37,4 +37,25 @@ test('requestPathname is what URL parsing gives for any request target', () => {
     'https://example.com/api/v1/pods?x=1', '/a\\b', "/a/b:c@d!$&'()*+,;=~",
   ];
   for (const t of targets) assert.equal(requestPathname(t), new URL(t, 'https://x').pathname, t);
+});
+
+test('pathSegments decodes like decodeURIComponent per non-empty segment, and refuses bad escapes', () => {
+  for (const p of ['/api/v1/namespaces/a/pods/b', '//api//v1/', '/api/v1/namespaces/%61/pods/x%2Fy', '/apis/%E2%9C%93/v1', '/']) {
+    assert.deepEqual(pathSegments(p), p.split('/').filter((s) => s !== '').map(decodeURIComponent), p);
+  }
+  assert.equal(pathSegments('/api/v1/namespaces/%zz/pods'), undefined);
+});
+
+test('parseApiPath gives the same answer with segments passed in', () => {
+  for (const p of ['/api', '/apis', '/apis/apps', '/apis/apps/v1', '/apis/apps/v1/namespaces/d/deployments/w/scale', '/api/v1/namespaces/x/finalize',
+    '/api/v1/widgets', '/apis/nope.io/v1/x', '/api/v2/pods', '/api/v1/nodes/n/status/extra', '/api/v1/namespaces/%61/pods/b', '/foo']) {
+    assert.deepEqual(parseApiPath(p, pathSegments(p)), parseApiPath(p), p);
+  }
+  assert.throws(() => parseApiPath('/api/v1/namespaces/%zz/pods', pathSegments('/api/v1/namespaces/%zz/pods')), URIError);
+});
+
+test('trimTrailingSlashes', () => {
+  for (const [p, want] of [['/', '/'], ['///', '/'], ['/api/', '/api'], ['/api//', '/api'], ['/api', '/api'], ['', '/']]) {
+    assert.equal(trimTrailingSlashes(p), want, p);
+  }
 });

@@ -12,8 +12,9 @@ import { forbidden, type Decision } from '../auth/authorize.js';
 import { requestAttributes, type RequestAttributes } from '../auth/request-attributes.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { ApiserverMetrics } from '../metrics.js';
-import { parseApiPath, requestPathname } from './request-path.js';
+import { parseApiPath, pathSegments, requestPathname, trimTrailingSlashes } from './request-path.js';
 import { ResourceHandler, send, type Query } from './resource-handler.js';
+import { BODY_MEDIA_TYPES } from './body.js';
 import { WatchHub } from './watch.js';
 import {
   aggregatedDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo, wantsAggregatedDiscovery,
@@ -73,10 +74,16 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
     (resource, n) => metrics.watchEvents.inc({ resource }, n),
   );
   const handler = new ResourceHandler(registry, hub);
+  const extensions = opts.extensions ?? [];
 
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, (_req, body, done) => done(null, body));
-  for (const ct of new Set((opts.extensions ?? []).flatMap((e) => e.rawBodyContentTypes ?? []))) {
+  const rawTypes = new Set(extensions.flatMap((e) => e.rawBodyContentTypes ?? []));
+  const readBody = (_req: FastifyRequest, body: Buffer, done: (err: null, body: Buffer) => void) => done(null, body);
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, readBody);
+  for (const ct of BODY_MEDIA_TYPES) {
+    if (!rawTypes.has(ct)) app.addContentTypeParser(ct, { parseAs: 'buffer', bodyLimit: MAX_BODY_BYTES }, readBody);
+  }
+  for (const ct of rawTypes) {
     app.addContentTypeParser(ct, (_req, _payload, done) => done(null, undefined));
   }
 
@@ -94,22 +101,28 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
     url: '/*',
     handler: async (req, reply) => {
       const started = performance.now();
-      const pathname = requestPathname(req.url).replace(/\/+$/, '') || '/';
+      const pathname = trimTrailingSlashes(requestPathname(req.url));
       let verb = req.method.toLowerCase();
       let resource = '';
       try {
         if (PUBLIC_PATHS.has(pathname)) return servePublic(pathname, reply, opts);
-        const attrs = requestAttributes(req.method, pathname, req.query as Query);
+        // split and decoded once for both authorization and routing
+        const segments = pathSegments(pathname);
+        const attrs = requestAttributes(req.method, pathname, req.query as Query, segments);
         const user = authorizeRequest(req.raw, attrs, opts);
         (req as FastifyRequest & { user?: UserInfo }).user = user;
 
-        for (const ext of opts.extensions ?? []) if (await ext.handle(req, reply, user, pathname)) return reply;
+        for (const ext of extensions) {
+          // awaiting only real promises spares a microtask hop for extensions that answer synchronously
+          const handled = ext.handle(req, reply, user, pathname);
+          if (handled === true || (handled !== false && await handled)) return reply;
+        }
 
         if (pathname === '/metrics') {
           return reply.header('content-type', metrics.registry.contentType).send(await metrics.registry.metrics());
         }
         if (pathname.startsWith('/openapi/')) return serveOpenApi(pathname, reply);
-        const p = parseApiPath(pathname);
+        const p = parseApiPath(pathname, segments);
         switch (p.type) {
           case 'core-root':
             return wantsAggregatedDiscovery(req.headers.accept ?? '')
