@@ -5,7 +5,7 @@
 import { deepEqualIgnoringNulls as deepEqual, isPlainObject, type JsonObject } from './json.js';
 import { fieldMeta, type FieldMeta } from './merge-keys.js';
 import {
-  closeKey, collectFieldsAt, collectValueAt, extendKey, isAssociative, isPrimitiveSet, itemKey, ROOT_PREFIX, setMember,
+  associativeKeys, closeKey, collectFieldsAt, collectValueAt, extendField, extendKey, isPrimitiveSet, ROOT_PREFIX, setMember,
   type FieldSet, type KeyPrefix,
 } from './field-set.js';
 
@@ -30,11 +30,11 @@ const absent = (v: unknown): boolean => v === undefined || v === null;
 
 function diffMaps(o: JsonObject, n: JsonObject, typeName: string | undefined, path: KeyPrefix, out: FieldChanges): void {
   for (const key of Object.keys(o)) {
-    diffValues(o[key], n[key], fieldMeta(typeName, key), extendKey(path, `f:${key}`), out);
+    diffValues(o[key], n[key], fieldMeta(typeName, key), extendField(path, key), out);
   }
   for (const key of Object.keys(n)) {
     if (Object.hasOwn(o, key)) continue;
-    diffValues(undefined, n[key], fieldMeta(typeName, key), extendKey(path, `f:${key}`), out);
+    diffValues(undefined, n[key], fieldMeta(typeName, key), extendField(path, key), out);
   }
 }
 
@@ -58,8 +58,10 @@ function replaced(nv: unknown, meta: FieldMeta | undefined, path: KeyPrefix, out
   collectValueAt(nv, meta, path, out.changed);
 }
 
-function keyedList(list: readonly unknown[], meta: FieldMeta | undefined): boolean {
-  return list.length === 0 ? meta?.strategy === 'merge' && meta.mergeKey !== undefined : isAssociative(list, meta);
+/** The item keys of a list merged item by item (none for an empty mergeable keyed list), or undefined. */
+function keyedList(list: readonly unknown[], meta: FieldMeta | undefined): string[] | undefined {
+  if (list.length === 0) return meta?.strategy === 'merge' && meta.mergeKey !== undefined ? [] : undefined;
+  return associativeKeys(list, meta);
 }
 
 function setList(list: readonly unknown[], meta: FieldMeta | undefined): boolean {
@@ -67,12 +69,15 @@ function setList(list: readonly unknown[], meta: FieldMeta | undefined): boolean
 }
 
 function diffLists(ol: unknown[], nl: unknown[], meta: FieldMeta | undefined, path: KeyPrefix, out: FieldChanges): void {
-  if (keyedList(ol, meta) && keyedList(nl, meta)) {
-    const before = new Map(ol.map((item) => [itemKey(item, meta) as string, item]));
-    const after = new Set<string>();
-    for (const item of nl) {
-      const key = itemKey(item, meta) as string;
-      after.add(key);
+  const oldKeys = keyedList(ol, meta);
+  const newKeys = oldKeys === undefined ? undefined : keyedList(nl, meta);
+  if (oldKeys !== undefined && newKeys !== undefined) {
+    const before = new Map<string, unknown>();
+    for (let i = 0; i < ol.length; i++) before.set(oldKeys[i], ol[i]);
+    const after = new Set(newKeys);
+    for (let i = 0; i < nl.length; i++) {
+      const item = nl[i];
+      const key = newKeys[i];
       const itemPath = extendKey(path, key);
       const old = before.get(key);
       if (old === undefined) {

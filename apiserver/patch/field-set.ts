@@ -59,10 +59,23 @@ export function ownedContent(obj: unknown, includeStatus: boolean): JsonObject {
   return out;
 }
 
+// The sorted key names of each list schema, computed once: itemKey runs for every item
+// of every keyed list on every write.
+const sortedKeyNames = new WeakMap<FieldMeta, readonly string[]>();
+
+function keyNamesOf(meta: FieldMeta & { mergeKey: string }): readonly string[] {
+  let names = sortedKeyNames.get(meta);
+  if (names === undefined) {
+    names = Object.freeze([...(meta.mapKeys ?? [meta.mergeKey])].sort());
+    sortedKeyNames.set(meta, names);
+  }
+  return names;
+}
+
 /** Identity of an item in an associative list, or undefined when the list is not one. */
 export function itemKey(item: unknown, meta: FieldMeta | undefined): string | undefined {
   if (meta?.strategy !== 'merge' || meta.mergeKey === undefined || !isPlainObject(item)) return undefined;
-  const names = [...(meta.mapKeys ?? [meta.mergeKey])].sort();
+  const names = keyNamesOf(meta as FieldMeta & { mergeKey: string });
   const key: JsonObject = {};
   for (const name of names) {
     const value = item[name] ?? meta.keyDefaults?.[name];
@@ -72,10 +85,26 @@ export function itemKey(item: unknown, meta: FieldMeta | undefined): string | un
   return `k:${JSON.stringify(key)}`;
 }
 
+/**
+ * The item keys of an associative list in item order, or undefined when the list is not
+ * one (an item without its keys, or two items with the same): isAssociative and the keys
+ * its callers need next, from one pass.
+ */
+export function associativeKeys(list: readonly unknown[], meta: FieldMeta | undefined): string[] | undefined {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const item of list) {
+    const key = itemKey(item, meta);
+    if (key === undefined || seen.has(key)) return undefined;
+    seen.add(key);
+    keys.push(key);
+  }
+  return keys;
+}
+
 /** Lists merged item by item; anything else (missing or duplicate keys included) is atomic. */
 export function isAssociative(list: readonly unknown[], meta: FieldMeta | undefined): boolean {
-  const keys = list.map((item) => itemKey(item, meta));
-  return keys.every((k) => k !== undefined) && new Set(keys).size === keys.length;
+  return associativeKeys(list, meta) !== undefined;
 }
 
 export function isPrimitiveSet(list: readonly unknown[], meta: FieldMeta | undefined): boolean {
@@ -91,8 +120,38 @@ export const setMember = (value: unknown): string => `v:${JSON.stringify(value)}
  */
 export type KeyPrefix = string;
 export const ROOT_PREFIX: KeyPrefix = '[';
+// The JSON text of path elements repeats endlessly (`"f:metadata"`, the keys of conditions),
+// so it is memoized; the cache is dropped wholesale when it grows large.
+const QUOTED_MAX = 50_000;
+let quoted = new Map<string, string>();
+
+function quote(element: string): string {
+  let text = quoted.get(element);
+  if (text === undefined) {
+    if (quoted.size >= QUOTED_MAX) quoted = new Map();
+    text = JSON.stringify(element);
+    quoted.set(element, text);
+  }
+  return text;
+}
+
 export const extendKey = (prefix: KeyPrefix, element: string): KeyPrefix =>
-  (prefix === ROOT_PREFIX ? ROOT_PREFIX : prefix + ',') + JSON.stringify(element);
+  (prefix === ROOT_PREFIX ? ROOT_PREFIX : prefix + ',') + quote(element);
+
+// The JSON text of `f:<field>` by field name: field names come from Object.keys, so the
+// lookup needs neither the `f:` string built nor its hash computed.
+let quotedFields = new Map<string, string>();
+
+/** `extendKey(prefix, \`f:${field}\`)` */
+export function extendField(prefix: KeyPrefix, field: string): KeyPrefix {
+  let text = quotedFields.get(field);
+  if (text === undefined) {
+    if (quotedFields.size >= QUOTED_MAX) quotedFields = new Map();
+    text = JSON.stringify(`f:${field}`);
+    quotedFields.set(field, text);
+  }
+  return (prefix === ROOT_PREFIX ? ROOT_PREFIX : prefix + ',') + text;
+}
 export const closeKey = (prefix: KeyPrefix): string => prefix + ']';
 const prefixOf = (path: FieldPath): KeyPrefix => (path.length === 0 ? ROOT_PREFIX : pathKey(path).slice(0, -1));
 
@@ -109,23 +168,24 @@ export function collectValue(value: unknown, meta: FieldMeta | undefined, path: 
 
 export function collectFieldsAt(value: JsonObject, typeName: string | undefined, out: FieldSet, prefix: KeyPrefix): void {
   for (const field of Object.keys(value)) {
-    collectValueAt(value[field], fieldMeta(typeName, field), extendKey(prefix, `f:${field}`), out);
+    collectValueAt(value[field], fieldMeta(typeName, field), extendField(prefix, field), out);
   }
 }
 
 export function collectValueAt(value: unknown, meta: FieldMeta | undefined, path: KeyPrefix, out: FieldSet): void {
   if (value === null || value === undefined) return;
+  let keys: string[] | undefined;
   if (isPlainObject(value)) {
     collectFieldsAt(value, meta?.type, out, path);
   } else if (Array.isArray(value)) {
     if (value.length === 0) {
       // An empty mergeable list asserts nothing about its items.
       if (meta?.strategy !== 'merge') out.add(closeKey(path));
-    } else if (isAssociative(value, meta)) {
-      for (const item of value) {
-        const itemPath = extendKey(path, itemKey(item, meta) as string);
+    } else if ((keys = associativeKeys(value, meta)) !== undefined) {
+      for (let i = 0; i < value.length; i++) {
+        const itemPath = extendKey(path, keys[i]);
         out.add(closeKey(itemPath));
-        collectFieldsAt(item as JsonObject, meta?.type, out, itemPath);
+        collectFieldsAt(value[i] as JsonObject, meta?.type, out, itemPath);
       }
     } else if (isPrimitiveSet(value, meta)) {
       for (const v of value) out.add(closeKey(extendKey(path, setMember(v))));
@@ -156,16 +216,24 @@ function deepFreeze<T>(value: T): T {
  * member and has children. The result is frozen and may be shared with other callers.
  */
 export function toFieldsV1(set: ReadonlySet<string>): Record<string, unknown> {
-  const sorted = [...set].sort();
-  const signature = sorted.join('\n');
+  // Keyed by the members in insertion order, which the same write on objects of the same
+  // shape repeats, so a hit costs no sort; the same set in another order merely gets its
+  // own (equal) entry. Sorting happens on a miss, and decides the encoding.
+  const signature = [...set].join('\n');
   let out = encoded.get(signature);
   if (out === undefined) {
     if (encoded.size >= ENCODED_MAX) encoded = new Map();
+    const sorted = [...set].sort();
     out = deepFreeze(encodeFieldsV1(sorted));
     encoded.set(signature, out);
+    if (!membersOf.has(out)) membersOf.set(out, sorted);
   }
   return out;
 }
+
+// The members of frozen FieldsV1 trees (the ones toFieldsV1 made, shared by stored objects),
+// so an entry's field set is not re-derived from its tree on every write that touches it.
+const membersOf = new WeakMap<object, readonly string[]>();
 
 function encodeFieldsV1(sorted: readonly string[]): Record<string, unknown> {
   interface Node { member: boolean; children: Map<string, Node> }
@@ -214,7 +282,17 @@ export function hasFieldsMembers(fields: unknown): boolean {
   return walk(fields, 0);
 }
 
+/** The members of a FieldsV1 tree; a fresh set the caller may change. */
 export function fromFieldsV1(fields: unknown): FieldSet {
+  const known = typeof fields === 'object' && fields !== null ? membersOf.get(fields) : undefined;
+  if (known !== undefined) return new Set(known);
+  const out = walkFieldsV1(fields);
+  // only a frozen tree cannot change behind the memo
+  if (typeof fields === 'object' && fields !== null && Object.isFrozen(fields)) membersOf.set(fields, [...out]);
+  return out;
+}
+
+function walkFieldsV1(fields: unknown): FieldSet {
   const out: FieldSet = new Set();
   const walk = (node: unknown, path: string[]): void => {
     if (!isPlainObject(node)) return;
@@ -302,13 +380,21 @@ export function prefixesOf(set: Iterable<string>): Set<string> {
   return out;
 }
 
-/** Drops every member equal to or below one of `roots`. */
+/**
+ * Drops every member equal to or below one of `roots`. A key is the JSON text of its path
+ * and JSON strings are prefix-free, so `key` lies at or below `root` exactly when it equals
+ * it or starts with the root's text up to its closing bracket plus `,`.
+ */
 export function withoutSubtrees(set: ReadonlySet<string>, roots: ReadonlySet<string>): FieldSet {
+  if (roots.size === 0) return new Set(set);
+  // the empty path is nobody's root: it covers nothing and is covered by nothing
+  const opens: string[] = [];
+  for (const root of roots) if (root !== '[]') opens.push(root.slice(0, -1) + ',');
   const out: FieldSet = new Set();
   for (const key of set) {
-    const path = parsePathKey(key);
+    if (key !== '[]' && roots.has(key)) continue;
     let covered = false;
-    for (let i = 1; i <= path.length && !covered; i++) covered = roots.has(pathKey(path.slice(0, i)));
+    for (let i = 0; i < opens.length && !covered; i++) covered = key.startsWith(opens[i]);
     if (!covered) out.add(key);
   }
   return out;

@@ -7,7 +7,7 @@ import type { KubeObject } from '../../api/meta.js';
 import { PatchError } from './errors.js';
 import { isPlainObject } from './json.js';
 import { applyJsonPatch } from './json-patch.js';
-import { mergePatch } from './merge-patch.js';
+import { mergeOwnedPatch } from './merge-patch.js';
 import type { GroupVersionKind } from './merge-keys.js';
 import { strategicMergePatch } from './strategic-merge.js';
 
@@ -61,7 +61,8 @@ export function applyPatch(
       break;
     case MERGE_PATCH:
       if (!isPlainObject(patch)) throw new PatchError('merge patch must be a JSON object', 400);
-      result = mergePatch(original, patch, opts.shareOriginal);
+      // the patch was decoded just above and is not used after this
+      result = mergeOwnedPatch(original, patch, opts.shareOriginal);
       break;
     case STRATEGIC_MERGE_PATCH:
       result = strategicMergePatch(original, patch, gvk);

@@ -9,8 +9,9 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { rootTypeOf } from './merge-keys.js';
 import { diffFields } from './field-diff.js';
 import {
-  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldSet,
+  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldPath,
 } from './field-set.js';
+import type { JsonObject } from './json.js';
 import { newEntry, ownersOf, reowned, withManagedFields } from './managed-fields.js';
 
 /**
@@ -30,25 +31,22 @@ export function recordUpdateManager(
   subresource?: string,
 ): KubeObject {
   const rootType = rootTypeOf({ kind: updated.kind ?? old?.kind ?? '' });
-  const withStatus = subresource === 'status';
-  const before = old ? ownedContent(old, withStatus) : {};
-  const after = ownedContent(updated, withStatus);
-  let { changed, removed } = diffFields(before, after, rootType);
-  if (withStatus) {
-    // Only status is written through the status subresource.
-    const statusOnly = (set: FieldSet): FieldSet => new Set([...set].filter((k) => k.startsWith('["f:status"')));
-    changed = statusOnly(changed);
-    removed = statusOnly(removed);
-  }
+  // Only status is written through the status subresource, so only status is compared: the
+  // same changes as comparing whole objects and keeping the paths under status.
+  const contentOf = subresource === 'status' ? statusContent : (o: KubeObject): JsonObject => ownedContent(o, false);
+  const { changed, removed } = diffFields(old ? contentOf(old) : {}, contentOf(updated), rootType);
 
   // A client that sends managedFields replaces them; one that omits them keeps the stored ones.
   const base = Array.isArray(updated.metadata.managedFields) ? updated.metadata.managedFields : old?.metadata.managedFields ?? [];
   const isOwn = (e: ManagedFieldsEntry): boolean =>
     e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '');
-  const changedPaths = [...changed].map(parsePathKey);
-  const removedPaths = [...removed].map(parsePathKey);
-  const touchedBy = (e: ManagedFieldsEntry, paths: readonly (readonly string[])[]): boolean =>
-    paths.some((p) => hasFieldsNode(e.fieldsV1, p));
+  // parsed only when some other entry has to be checked (never for a plain create)
+  let changedPaths: FieldPath[] | undefined;
+  let removedPaths: FieldPath[] | undefined;
+  const touchedByRemoved = (e: ManagedFieldsEntry): boolean =>
+    removed.size > 0 && (removedPaths ??= [...removed].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
+  const touchedByChanged = (e: ManagedFieldsEntry): boolean =>
+    changed.size > 0 && (changedPaths ??= [...changed].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
 
   // This manager's entry: what it owned minus removed subtrees, plus everything it changed.
   let own: ManagedFieldsEntry | undefined;
@@ -56,7 +54,7 @@ export function recordUpdateManager(
   const ownEntry = (previous: ManagedFieldsEntry | undefined): ManagedFieldsEntry | undefined => {
     if (ownDone) return own;
     ownDone = true;
-    if (previous && changed.size === 0 && !touchedBy(previous, removedPaths)) {
+    if (previous && changed.size === 0 && !touchedByRemoved(previous)) {
       own = hasFieldsMembers(previous.fieldsV1) ? previous : undefined;
       return own;
     }
@@ -84,7 +82,7 @@ export function recordUpdateManager(
       if (e) entries.push(e);
       continue;
     }
-    if (!touchedBy(entry, removedPaths) && !touchedBy(entry, changedPaths)) {
+    if (!touchedByRemoved(entry) && !touchedByChanged(entry)) {
       if (hasFieldsMembers(entry.fieldsV1)) entries.push(entry);
       continue;
     }
@@ -97,4 +95,9 @@ export function recordUpdateManager(
     if (e) entries.push(e);
   }
   return withManagedFields(updated, entries);
+}
+
+/** What a status write is compared on: `ownedContent(o, true)` restricted to status. */
+function statusContent(o: KubeObject): JsonObject {
+  return o.status === undefined ? {} : { status: o.status };
 }

@@ -53,6 +53,37 @@ test('a throwing update function rejects and writes nothing', () => withStore(as
   assert.equal(s.get(key('x')), undefined);
 }));
 
+test('a batch the disk refuses fails its writes, which stay invisible, and later writes still work', () => withStore(async (s, dir) => {
+  await s.update(key('a'), () => cm('a'));
+  // the store's LevelDB handle, to make exactly one batch write fail
+  const db = (s as unknown as { db: { batch(): { write(o?: object): Promise<void> } } }).db;
+  const realBatch = db.batch.bind(db);
+  let fail = true;
+  db.batch = () => {
+    const b = realBatch();
+    if (fail) {
+      fail = false;
+      b.write = async () => { throw new Error('disk full'); };
+    }
+    return b;
+  };
+  await assert.rejects(s.update(key('b'), () => cm('b')), /storage write failed: disk full/);
+  assert.equal(s.get(key('b')), undefined);
+  assert.equal(s.latestValue(key('b')), undefined);
+  assert.equal(s.currentRevision(), 1);
+  const c = await s.update(key('c'), () => cm('c'));
+  assert.equal(c.object!.metadata.resourceVersion, '2');
+  await s.close();
+  const reopened = new ObjectStore(dir);
+  await reopened.open();
+  try {
+    assert.deepEqual(reopened.list(resourcePrefix('', 'configmaps')).map((o) => o.metadata.name), ['a', 'c']);
+    assert.equal(reopened.currentRevision(), 2);
+  } finally {
+    await reopened.close();
+  }
+}));
+
 test('list by namespace prefix', () => withStore(async (s) => {
   await s.update(key('a', 'ns1'), () => ({ ...cm('a'), metadata: { name: 'a', namespace: 'ns1' } }));
   await s.update(key('b', 'ns2'), () => ({ ...cm('b'), metadata: { name: 'b', namespace: 'ns2' } }));
