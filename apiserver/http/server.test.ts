@@ -133,7 +133,11 @@ test('authentication and authorization: anonymous gets 401, probes stay public',
 });
 
 test('metrics count requests by verb, resource and code', async () => {
+  const missing = await call(admin, 'GET', '/api/v1/namespaces/t/configmaps/missing');
+  assert.equal(missing.status, 404);
   const m = await call(admin, 'GET', '/metrics');
+  assert.match(m.text, /apiserver_request_total\{verb="get",resource="configmaps",code="404"\} 1\n/, 'an error answer counts under its own code');
+  assert.doesNotMatch(m.text, /apiserver_request_total\{verb="get",resource="configmaps",code="200"\}/);
   assert.equal(m.status, 200);
   assert.match(m.text, /apiserver_request_total\{verb="get",resource="pods",code="200"\} \d+/);
   assert.match(m.text, /apiserver_request_duration_seconds_bucket\{le="\+Inf",verb="get",resource="pods"\} \d+/);

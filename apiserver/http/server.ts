@@ -104,6 +104,9 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
       const pathname = trimTrailingSlashes(requestPathname(req.url));
       let verb = req.method.toLowerCase();
       let resource = '';
+      // a thrown error is answered by the error handler after this handler returns, so
+      // reply.statusCode does not hold its code yet when the request is counted
+      let thrownCode: number | undefined;
       try {
         if (PUBLIC_PATHS.has(pathname)) return servePublic(pathname, reply, opts);
         // split and decoded once for both authorization and routing
@@ -151,10 +154,13 @@ export function buildServer(opts: ServerOptions): ApiHttpServer {
             return reply;
           }
         }
+      } catch (e) {
+        thrownCode = toStatus(e).code;
+        throw e;
       } finally {
         if (verb !== 'watch' && resource) {
           metrics.latency.observe({ verb, resource }, (performance.now() - started) / 1000);
-          metrics.requests.inc({ verb, resource, code: String(reply.statusCode) });
+          metrics.requests.inc({ verb, resource, code: String(thrownCode ?? reply.statusCode) });
         }
       }
     },
