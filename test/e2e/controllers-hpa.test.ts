@@ -113,7 +113,9 @@ test('kubectl autoscale: CPU load above target scales the deployment up; TARGETS
   const cond = Object.fromEntries((h.status?.conditions ?? []).map((c) => [c.type, `${c.status}/${c.reason}`]));
   assert.equal(cond.AbleToScale, 'True/SucceededRescale');
   assert.equal(cond.ScalingActive, 'True/ValidMetricFound');
-  assert.ok((await rescaleEvents()).includes('New size: 2; reason: cpu resource utilization (percentage of request) above target'));
+  // events are written fire-and-forget after the rescale, so they may trail it
+  await waitFor('the scale-up event', async () =>
+    (await rescaleEvents()).includes('New size: 2; reason: cpu resource utilization (percentage of request) above target'), 10_000, 250);
 
   await waitFor('two burners running', async () => (await readyBurners()).length === 2, 60_000, 250);
   // TARGETS as kubectl ≥ 1.30 prints it, e.g. `cpu: 180%/50%` (retried: a loaded machine may starve the burners for a moment)
@@ -140,7 +142,7 @@ test('when the load stops, the HPA scales back down once the stabilization windo
     return d.spec.replicas === 1;
   }, 90_000, 500);
   const tookMs = Date.now() - stopped;
-  assert.ok((await rescaleEvents()).includes('New size: 1; reason: All metrics below target'));
+  await waitFor('the scale-down event', async () => (await rescaleEvents()).includes('New size: 1; reason: All metrics below target'), 10_000, 250);
   const h = await waitFor('status desired 1', async () => {
     const x = await hpa();
     return x.status?.desiredReplicas === 1 ? x : undefined;
