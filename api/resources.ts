@@ -86,9 +86,13 @@ export const RESOURCES: readonly ResourceInfo[] = [
  * (HPA: autoscaling/v2 and v1) is stored once, at the first (storage) version.
  */
 export function groupVersions(group: string): string[] {
-  const seen: string[] = [];
-  for (const r of RESOURCES) if (r.group === group && !seen.includes(r.version)) seen.push(r.version);
-  return seen;
+  return [...(VERSIONS_BY_GROUP.get(group) ?? [])];
+}
+
+/** Whether `group` is served at `version`: groupVersions without the copy. */
+export function servesGroupVersion(group: string, version?: string): boolean {
+  const versions = VERSIONS_BY_GROUP.get(group);
+  return versions !== undefined && (version === undefined || versions.includes(version));
 }
 
 export function allGroups(): string[] {
@@ -97,8 +101,26 @@ export function allGroups(): string[] {
   return seen;
 }
 
+// The apiserver resolves a resource on every request: RESOURCES is static, so it is
+// indexed once. The first entry wins, as with a scan.
+const RESOURCE_BY_GVR = new Map<string, ResourceInfo>();
+const VERSIONS_BY_GROUP = new Map<string, string[]>();
+for (const r of RESOURCES) {
+  const key = gvrKey(r.group, r.version, r.resource);
+  if (!RESOURCE_BY_GVR.has(key)) RESOURCE_BY_GVR.set(key, r);
+  const versions = VERSIONS_BY_GROUP.get(r.group) ?? [];
+  if (!versions.includes(r.version)) versions.push(r.version);
+  VERSIONS_BY_GROUP.set(r.group, versions);
+}
+
+function gvrKey(group: string, version: string, resource: string): string {
+  // no served name holds NUL, so a looked-up part holding one (a decoded %00) cannot
+  // make its key equal a served one
+  return `${group}\0${version}\0${resource}`;
+}
+
 export function findResource(group: string, version: string, resource: string): ResourceInfo | undefined {
-  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+  return RESOURCE_BY_GVR.get(gvrKey(group, version, resource));
 }
 
 export function findByKind(apiVersion: string, kind: string): ResourceInfo | undefined {

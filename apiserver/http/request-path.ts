@@ -1,6 +1,6 @@
 // Maps a Kubernetes API URL onto a resource, namespace, name and subresource.
 import type { ResourceInfo } from '../../api/resources.js';
-import { RESOURCES } from '../../api/resources.js';
+import { findResource, servesGroupVersion } from '../../api/resources.js';
 
 export type ApiPath =
   | { type: 'resource'; info: ResourceInfo; namespace?: string; name?: string; subresource?: string }
@@ -10,24 +10,6 @@ export type ApiPath =
   | { type: 'group-version'; group: string; version: string }
   | { type: 'unknown-resource'; group: string; version: string; resource: string }
   | { type: 'not-found' };
-
-// Every request resolves its group/version/resource: map lookups instead of scanning
-// RESOURCES (a static list) each time. The first entry wins, as with findResource.
-const RESOURCE_BY_GVR = new Map<string, ResourceInfo>();
-const VERSIONS_BY_GROUP = new Map<string, string[]>();
-for (const r of RESOURCES) {
-  const key = gvrKey(r.group, r.version, r.resource);
-  if (!RESOURCE_BY_GVR.has(key)) RESOURCE_BY_GVR.set(key, r);
-  const versions = VERSIONS_BY_GROUP.get(r.group) ?? [];
-  if (!versions.includes(r.version)) versions.push(r.version);
-  VERSIONS_BY_GROUP.set(r.group, versions);
-}
-
-function gvrKey(group: string, version: string, resource: string): string {
-  // group and version are checked against real ones first, so a decoded resource holding
-  // NUL or '/' cannot make one key look like another
-  return `${group}\0${version}\0${resource}`;
-}
 
 /**
  * The non-empty segments of a path, percent-decoded; undefined when an escape is
@@ -78,9 +60,9 @@ export function parseApiPath(pathname: string, segments?: string[]): ApiPath {
   } else if (parts[0] === 'apis') {
     if (parts.length === 1) return { type: 'apis-root' };
     group = parts[1];
-    if (parts.length === 2) return VERSIONS_BY_GROUP.has(group) ? { type: 'group', group } : { type: 'not-found' };
+    if (parts.length === 2) return servesGroupVersion(group) ? { type: 'group', group } : { type: 'not-found' };
     version = parts[2];
-    if (!VERSIONS_BY_GROUP.get(group)?.includes(version)) return { type: 'not-found' };
+    if (!servesGroupVersion(group, version)) return { type: 'not-found' };
     rest = parts.slice(3);
   } else {
     return { type: 'not-found' };
@@ -95,7 +77,7 @@ export function parseApiPath(pathname: string, segments?: string[]): ApiPath {
   }
   const [resource, name, subresource, ...extra] = rest;
   if (extra.length) return { type: 'not-found' };
-  const info = RESOURCE_BY_GVR.get(gvrKey(group, version, resource));
+  const info = findResource(group, version, resource);
   if (!info) return { type: 'unknown-resource', group, version, resource };
   if (namespace !== undefined && !info.namespaced) return { type: 'not-found' };
   return { type: 'resource', info, namespace, name, subresource };
