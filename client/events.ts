@@ -3,6 +3,7 @@
 // the EventCorrelator combines similar events and drops event storms.
 import type { KubeObject } from '../api/meta.js';
 import { findResource } from '../api/resources.js';
+import { nowTime } from '../api/time.js';
 import { errorFields, silentLogger, type Logger } from './logger.js';
 import type { RestClient } from './rest.js';
 import { EventCorrelator, Lru, type CorrelatorOptions } from './event-correlator.js';
@@ -32,19 +33,6 @@ const eventsInfo = findResource('', 'v1', 'events')!;
 const DEDUPE_MS = 10 * 60_000;
 /** client-go's eventLogger cache size (maxLruCacheEntries) */
 const RECENT_EVENTS = 4096;
-
-let formattedSecond = NaN;
-let formatted = '';
-
-/** RFC 3339 at second precision, formatted once per second: every event is stamped with it. */
-function now(): string {
-  const second = Math.floor(Date.now() / 1000);
-  if (second !== formattedSecond) {
-    formatted = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    formattedSecond = second;
-  }
-  return formatted;
-}
 
 let lastStamp = 0n;
 
@@ -88,7 +76,7 @@ export class EventRecorder {
     const correlated = this.correlator.correlate({ source: this.source, involvedObject, type, reason, message }, Date.now());
     const key = correlated.key;
     message = correlated.message;
-    const ts = now();
+    const ts = nowTime();
     const prev = this.recent.get(key);
     if (prev && Date.now() - prev.lastSeen < DEDUPE_MS) {
       // like client-go, a dropped repeat still counts: the next one written carries it

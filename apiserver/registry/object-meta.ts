@@ -5,22 +5,6 @@ import type { KubeObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { deepEqual } from './equal.js';
 
-let formattedSecond = NaN;
-let formatted = '';
-
-/**
- * RFC 3339 with second precision, as Kubernetes writes metav1.Time. Every write
- * stamps times, so the string is made once per second rather than once per call.
- */
-export function nowTime(d?: Date): string {
-  const second = Math.floor((d ? d.getTime() : Date.now()) / 1000);
-  if (second !== formattedSecond) {
-    formatted = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    formattedSecond = second;
-  }
-  return formatted;
-}
-
 /** Kinds whose spec changes bump metadata.generation (Kubernetes: the workload APIs and HPA). */
 export function tracksGeneration(info: ResourceInfo): boolean {
   if (info.group === '') return info.resource === 'replicationcontrollers' || info.resource === 'persistentvolumeclaims';

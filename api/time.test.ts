@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nowTime } from './object-meta.js';
+import { nowTime } from './time.js';
 
 test('nowTime: RFC 3339 at second precision, right for every second it is asked about', () => {
   assert.equal(nowTime(new Date('2026-01-02T03:04:05.678Z')), '2026-01-02T03:04:05Z');

@@ -1,0 +1,17 @@
+// metav1.Time on the wire: RFC 3339 at second precision.
+
+let formattedSecond = NaN;
+let formatted = '';
+
+/**
+ * RFC 3339 with second precision, as Kubernetes writes metav1.Time. Every write and
+ * every event stamps times, so the string is made once per second, not once per call.
+ */
+export function nowTime(d?: Date): string {
+  const second = Math.floor((d ? d.getTime() : Date.now()) / 1000);
+  if (second !== formattedSecond) {
+    formatted = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    formattedSecond = second;
+  }
+  return formatted;
+}
