@@ -9,7 +9,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { rootTypeOf } from './merge-keys.js';
 import { diffFields } from './field-diff.js';
 import {
-  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldPath,
+  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldPath, type FieldSet,
 } from './field-set.js';
 import type { JsonObject } from './json.js';
 import { newEntry, ownersOf, reowned, withManagedFields } from './managed-fields.js';
@@ -40,13 +40,8 @@ export function recordUpdateManager(
   const base = Array.isArray(updated.metadata.managedFields) ? updated.metadata.managedFields : old?.metadata.managedFields ?? [];
   const isOwn = (e: ManagedFieldsEntry): boolean =>
     e.manager === manager && e.operation === 'Update' && (e.subresource ?? '') === (subresource ?? '');
-  // parsed only when some other entry has to be checked (never for a plain create)
-  let changedPaths: FieldPath[] | undefined;
-  let removedPaths: FieldPath[] | undefined;
-  const touchedByRemoved = (e: ManagedFieldsEntry): boolean =>
-    removed.size > 0 && (removedPaths ??= [...removed].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
-  const touchedByChanged = (e: ManagedFieldsEntry): boolean =>
-    changed.size > 0 && (changedPaths ??= [...changed].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
+  const touchedByRemoved = touchedBy(removed);
+  const touchedByChanged = touchedBy(changed);
 
   // This manager's entry: what it owned minus removed subtrees, plus everything it changed.
   let own: ManagedFieldsEntry | undefined;
@@ -95,6 +90,15 @@ export function recordUpdateManager(
     if (e) entries.push(e);
   }
   return withManagedFields(updated, entries);
+}
+
+/**
+ * Whether an entry's FieldsV1 has a node on one of `paths`. They are parsed on the first
+ * check only, so a write that checks no other entry (a plain create) never parses them.
+ */
+function touchedBy(paths: FieldSet): (e: ManagedFieldsEntry) => boolean {
+  let parsed: FieldPath[] | undefined;
+  return (e) => paths.size > 0 && (parsed ??= [...paths].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
 }
 
 /** What a status write is compared on: `ownedContent(o, true)` restricted to status. */

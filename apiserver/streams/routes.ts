@@ -1,4 +1,5 @@
 // Which request paths the streams extension owns.
+import { trimTrailingSlashes } from '../http/request-path.js';
 
 export type PodStreamSubresource = 'log' | 'exec' | 'attach' | 'portforward';
 
@@ -20,9 +21,8 @@ const ROUTE_TAILS = new Set<string>([...POD_SUBRESOURCES, 'load', 'status']);
  */
 function mayBeRoute(pathname: string): boolean {
   if (pathname.includes('%') || pathname.includes('metrics.k8s.io')) return true;
-  let end = pathname.length;
-  while (end > 0 && pathname[end - 1] === '/') end--;
-  return ROUTE_TAILS.has(pathname.slice(pathname.lastIndexOf('/', end - 1) + 1, end));
+  const trimmed = trimTrailingSlashes(pathname);
+  return ROUTE_TAILS.has(trimmed.slice(trimmed.lastIndexOf('/') + 1));
 }
 
 export function matchRoute(pathname: string): StreamRoute | undefined {
