@@ -86,10 +86,8 @@ test('a silent upstream times out and the next one answers; the good one is trie
   const t0 = Date.now();
   assert.equal(ipOf(await fw.forward(q('a.example'), false)), '192.0.2.2');
   assert.ok(Date.now() - t0 >= 190);
-  const t1 = Date.now();
   assert.equal(ipOf(await fw.forward(q('b.example'), false)), '192.0.2.2');
-  assert.ok(Date.now() - t1 < 150, 'second query should skip the dead upstream');
-  assert.equal(dead.udpQueries, 1);
+  assert.equal(dead.udpQueries, 1, 'the second query skipped the dead upstream');
 });
 
 test('a truncated UDP answer is retried over TCP; TCP queries go over TCP', async () => {
