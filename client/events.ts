@@ -33,6 +33,12 @@ const eventsInfo = findResource('', 'v1', 'events')!;
 const DEDUPE_MS = 10 * 60_000;
 /** client-go's eventLogger cache size (maxLruCacheEntries) */
 const RECENT_EVENTS = 4096;
+/**
+ * client-go's maxQueuedEvents: once this many events wait to be written, new ones are
+ * dropped, so a burst (a scheduler binding 10,000 pods) costs bounded memory and does
+ * not keep the apiserver busy long after the work it reports.
+ */
+export const MAX_QUEUED_EVENTS = 1000;
 
 let lastStamp = 0n;
 
@@ -53,6 +59,8 @@ export class EventRecorder {
   private readonly recent = new Lru<Recorded>(RECENT_EVENTS);
   private readonly log: Logger;
   private readonly correlator: EventCorrelator;
+  private queued = 0;
+  private droppedCount = 0;
 
   constructor(private readonly client: RestClient, private readonly source: EventSource, logger?: Logger, correlation?: CorrelatorOptions) {
     this.log = logger ?? silentLogger;
@@ -66,7 +74,27 @@ export class EventRecorder {
     });
   }
 
+  /** events dropped because MAX_QUEUED_EVENTS were still waiting to be written */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
   async record(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): Promise<void> {
+    if (this.queued >= MAX_QUEUED_EVENTS) {
+      if (this.droppedCount++ % MAX_QUEUED_EVENTS === 0) {
+        this.log.warn({ reason, dropped: this.droppedCount }, `${MAX_QUEUED_EVENTS} events are waiting to be written; dropping new ones`);
+      }
+      return;
+    }
+    this.queued++;
+    try {
+      await this.write(target, type, reason, message, fieldPath);
+    } finally {
+      this.queued--;
+    }
+  }
+
+  private async write(target: EventTarget, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): Promise<void> {
     const namespace = target.metadata.namespace || 'default';
     const involvedObject: Record<string, string | undefined> = {
       kind: target.kind, namespace: target.metadata.namespace, name: target.metadata.name,
