@@ -80,7 +80,7 @@ test('a load Docker does not confirm is an error', async () => {
 test('a cancelled call aborts the Docker request', async () => {
   const { docker, seen } = fakeDocker(new Map(), () => ({ output: '' }));
   const { call } = run(docker, [start(), data('part')], { endStream: false });
-  await new Promise((r) => setTimeout(r, 20));
+  for (let waited = 0; seen.loads === 0 && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
   assert.equal(seen.loads, 1);
   call.emit('cancelled');
   assert.equal(seen.signal?.aborted, true);
