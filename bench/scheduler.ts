@@ -410,7 +410,11 @@ async function main(): Promise<void> {
     })();
 
     const progress = setInterval(() => {
-      log(`t=${((performance.now() - t0) / 1000).toFixed(0)}s bound ${bound.size} running ${running.size}`);
+      void schedulerFinalStats(scheduler).then((stats) => {
+        // a long active queue means the scheduler is the bottleneck; a short one, pod creation
+        const queue = (stats?.queue as { active?: number } | undefined)?.active;
+        log(`t=${((performance.now() - t0) / 1000).toFixed(0)}s bound ${bound.size} running ${running.size}${queue === undefined ? '' : ` scheduler queue ${queue}`}`);
+      });
     }, 5000);
     let timedOut = false;
     try {

@@ -52,7 +52,7 @@ export const DEFAULT_LEADER_ELECTION: LeaderElectionOptions = {
 
 const nodesInfo = findResource('', 'v1', 'nodes')!;
 const podsInfo = findResource('', 'v1', 'pods')!;
-const STATS_EVERY_MS = 10_000;
+const STATS_EVERY_MS = 5_000;
 const CLEANUP_EVERY_MS = 5_000;
 
 export function schedulerNamesFor(name: string): Set<string> {
