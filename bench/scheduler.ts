@@ -311,6 +311,22 @@ async function schedulerFinalStats(proc: Proc): Promise<Record<string, unknown> 
   return last;
 }
 
+/** The apiserver's group commits and watch fan-out so far, from its /metrics. */
+async function storageAndWatchTotals(client: RestClient): Promise<{ batches: number; batchWrites: number; batchSeconds: number; watchEvents: number }> {
+  const text = String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
+  const sum = (name: string): number => {
+    let total = 0;
+    for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
+    return total;
+  };
+  return {
+    batches: sum('apiserver_storage_batch_writes_count'),
+    batchWrites: sum('apiserver_storage_batch_writes_sum'),
+    batchSeconds: sum('apiserver_storage_batch_duration_seconds_sum'),
+    watchEvents: sum('apiserver_watch_events_total'),
+  };
+}
+
 /** apiserver_request_total by "verb resource" (all codes), read from the apiserver's /metrics. */
 async function requestCounts(client: RestClient): Promise<Map<string, number>> {
   const out = new Map<string, number>();
@@ -391,6 +407,7 @@ async function main(): Promise<void> {
     }, 60_000, 100);
 
     const requests0 = await requestCounts(client);
+    const storage0 = await storageAndWatchTotals(client);
     sampler.markStart();
     const machine0 = machineBusySeconds();
     const load0 = loadavg()[0];
@@ -432,6 +449,7 @@ async function main(): Promise<void> {
     const machineBusy = machineBusySeconds() - machine0;
     const load1 = loadavg()[0];
     const requests1 = await requestCounts(client);
+    const storage1 = await storageAndWatchTotals(client);
     // Work the run left behind (the scheduler's Events trail far behind the bindings):
     // wait until the apiserver stops seeing new requests beyond the lease heartbeats,
     // and count the CPU again, so the per-pod figures can include it.
@@ -527,6 +545,10 @@ async function main(): Promise<void> {
     const totalRequests = requestRows.reduce((a, [, n]) => a + n, 0);
     out.push(`  API requests, run and what it left behind (watches not counted): ${totalRequests} = ${f(totalRequests / PODS, 2)} per pod; ` +
       requestRows.slice(0, 12).map(([k, n]) => `${k} ${f(n / PODS, 2)}`).join(', '));
+    const batches = storage1.batches - storage0.batches;
+    out.push(`  apiserver during the run: ${batches} synced LevelDB batches, ${f((storage1.batchWrites - storage0.batchWrites) / Math.max(1, batches), 1)} writes ` +
+      `and ${f(((storage1.batchSeconds - storage0.batchSeconds) / Math.max(1, batches)) * 1000, 1)} ms each; ` +
+      `${f((storage1.watchEvents - storage0.watchEvents) / PODS, 1)} watch events sent per pod`);
 
     await api.stop();
     for (const [name, dir] of [['apiserver', apiProfileDir], ['scheduler', schedProfileDir], ['controller-manager', cmProfileDir]] as const) {
