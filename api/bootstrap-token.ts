@@ -4,6 +4,7 @@
 // so the wire shape lives here once.
 import { randomInt } from 'node:crypto';
 import type { Secret } from './types/core.js';
+import { formatTime } from './time.js';
 
 export const BOOTSTRAP_TOKEN_SECRET_TYPE = 'bootstrap.kubernetes.io/token';
 export const BOOTSTRAP_TOKEN_SECRET_PREFIX = 'bootstrap-token-';
@@ -69,11 +70,6 @@ export function bootstrapTokenSecretName(id: string): string {
 const b64 = (s: string) => Buffer.from(s, 'utf8').toString('base64');
 const unb64 = (s: string | undefined) => (s === undefined ? undefined : Buffer.from(s, 'base64').toString('utf8'));
 
-/** Go's RFC3339 without fractional seconds, as kubeadm writes `expiration`. */
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function bootstrapTokenSecret(token: string, opts: BootstrapTokenOptions = {}): Secret {
   const parsed = parseBootstrapToken(token);
   if (!parsed) throw new Error(`invalid bootstrap token "${token}": expected the form [a-z0-9]{6}.[a-z0-9]{16}`);
@@ -83,7 +79,7 @@ export function bootstrapTokenSecret(token: string, opts: BootstrapTokenOptions 
   };
   if (opts.ttlSeconds && opts.ttlSeconds > 0) {
     const now = opts.now ?? new Date();
-    data.expiration = b64(rfc3339(new Date(now.getTime() + opts.ttlSeconds * 1000)));
+    data.expiration = b64(formatTime(now.getTime() + opts.ttlSeconds * 1000));
   }
   for (const u of opts.usages ?? ['authentication', 'signing']) data[`usage-bootstrap-${u}`] = b64('true');
   data['auth-extra-groups'] = b64((opts.groups ?? [DEFAULT_NODE_TOKEN_GROUP]).join(','));

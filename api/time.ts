@@ -10,8 +10,13 @@ let formatted = '';
 export function nowTime(d?: Date): string {
   const second = Math.floor((d ? d.getTime() : Date.now()) / 1000);
   if (second !== formattedSecond) {
-    formatted = new Date(second * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    formatted = formatTime(second * 1000);
     formattedSecond = second;
   }
   return formatted;
+}
+
+/** metav1.Time of a moment in ms since the epoch: RFC 3339, the milliseconds dropped. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }

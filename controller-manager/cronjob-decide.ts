@@ -5,6 +5,7 @@
 import type { ObjectReference } from '../api/types/core.js';
 import type { CronJob, CronJobStatus, Job } from '../api/types/index.js';
 import { jobNameFor, nextScheduleDelayMs, nextScheduleTime, parseSchedule, type Schedule, type ScheduleState } from './cronjob-schedule.js';
+import { formatTime } from '../api/time.js';
 
 export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-scheduled-timestamp';
 
@@ -33,10 +34,6 @@ function ms(s: string | undefined): number | undefined {
   if (!s) return undefined;
   const t = Date.parse(s);
   return Number.isNaN(t) ? undefined : t;
-}
-
-export function timestamp(msSinceEpoch: number): string {
-  return new Date(msSinceEpoch).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 export interface ActiveReconcile {

@@ -14,12 +14,11 @@ import type { Informer } from '../client/informer.js';
 import { NAMESPACE_INDEX } from '../client/store.js';
 import { Controller, type ControllerContext } from './controller.js';
 import { getControllerOf, isControlledBy } from './controller-ref.js';
-import {
-  cronJobStatusEqual, decideStart, jobFromTemplate, jobRef, jobsToPrune, reconcileActive, timestamp, type CronEvent,
-} from './cronjob-decide.js';
+import { cronJobStatusEqual, decideStart, jobFromTemplate, jobRef, jobsToPrune, reconcileActive, type CronEvent } from './cronjob-decide.js';
 import { formatInZone } from './cronjob-schedule.js';
 import type { ControllerManagerOptions } from './options.js';
 import { OwnWrites } from './pod-control.js';
+import { formatTime } from '../api/time.js';
 
 const cronJobsInfo = findResource('batch', 'v1', 'cronjobs')!;
 const jobsInfo = findResource('batch', 'v1', 'jobs')!;
@@ -138,7 +137,7 @@ export class CronJobController extends Controller {
     try {
       job = await this.ctx.client.create<Job>(jobsInfo, cj.metadata.namespace, want);
       this.event(cj, { type: 'Normal', reason: 'SuccessfulCreate', message: `Created job ${job.metadata.name}` });
-      this.log.info({ cronjob: objectKey(cj), job: job.metadata.name, scheduled: timestamp(scheduledTime) }, 'created job');
+      this.log.info({ cronjob: objectKey(cj), job: job.metadata.name, scheduled: formatTime(scheduledTime) }, 'created job');
     } catch (e) {
       if (!isAlreadyExists(e)) {
         this.event(cj, { type: 'Warning', reason: 'FailedCreate', message: `Error creating job: ${(e as Error).message}` });
@@ -149,7 +148,7 @@ export class CronJobController extends Controller {
       if (!isControlledBy(job, cj) || status.active.some((r) => r.uid === job.metadata.uid)) return finish(status);
     }
     status.active.push(jobRef(job));
-    status.lastScheduleTime = timestamp(scheduledTime);
+    status.lastScheduleTime = formatTime(scheduledTime);
     return finish(status);
   }
 }

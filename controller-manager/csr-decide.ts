@@ -5,6 +5,7 @@ import * as x509 from '@peculiar/x509';
 import { BOOTSTRAP_USER_PREFIX, BOOTSTRAPPERS_GROUP } from '../api/bootstrap-token.js';
 import type { CertificateSigningRequest, CertificateSigningRequestCondition, KeyUsage } from '../api/types/certificates.js';
 import { KUBE_APISERVER_CLIENT_SIGNER, KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../client/csr.js';
+import { formatTime } from '../api/time.js';
 
 export const SIGNERS = [KUBELET_CLIENT_SIGNER, KUBE_APISERVER_CLIENT_SIGNER, KUBELET_SERVING_SIGNER];
 export const NODE_USER_PREFIX = 'system:node:';
@@ -114,7 +115,7 @@ export function shouldAutoApprove(csr: CertificateSigningRequest, req: ParsedReq
 }
 
 export function approvalCondition(kind: ApprovalKind, now: Date): CertificateSigningRequestCondition {
-  const t = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = formatTime(now.getTime());
   return {
     type: 'Approved',
     status: 'True',
@@ -161,6 +162,6 @@ export function decideSigning(csr: CertificateSigningRequest, req: ParsedRequest
 }
 
 export function failedCondition(message: string, now: Date): CertificateSigningRequestCondition {
-  const t = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const t = formatTime(now.getTime());
   return { type: 'Failed', status: 'True', reason: 'SignerValidationFailure', message, lastUpdateTime: t, lastTransitionTime: t };
 }

@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Deployment, DeploymentStatus, ReplicaSet } from '../api/types/index.js';
-import {
-  AVAILABLE, calculateStatus, compactStatus, deploymentComplete, deploymentStatusEqual, deploymentTimedOut, getCondition, newCondition,
-  pausedConditionStatus, PROGRESSING, Reasons, rolloutStatus, setCondition, stuckRequeueMs, timestamp,
-} from './deployment-status.js';
+import { AVAILABLE, calculateStatus, compactStatus, deploymentComplete, deploymentStatusEqual, deploymentTimedOut, getCondition, newCondition, pausedConditionStatus, PROGRESSING, Reasons, rolloutStatus, setCondition, stuckRequeueMs } from './deployment-status.js';
+import { formatTime } from '../api/time.js';
 
 const T0 = Date.parse('2024-01-01T00:00:00Z');
 
@@ -53,10 +51,10 @@ test('setCondition keeps lastTransitionTime while the status holds', () => {
   setCondition(s, newCondition(PROGRESSING, 'True', Reasons.rsUpdated, 'c', T0 + 9000));
   const c = getCondition(s, PROGRESSING)!;
   assert.equal(c.reason, Reasons.rsUpdated);
-  assert.equal(c.lastTransitionTime, timestamp(T0));
-  assert.equal(c.lastUpdateTime, timestamp(T0 + 9000));
+  assert.equal(c.lastTransitionTime, formatTime(T0));
+  assert.equal(c.lastUpdateTime, formatTime(T0 + 9000));
   setCondition(s, newCondition(PROGRESSING, 'False', Reasons.timedOut, 'd', T0 + 10000));
-  assert.equal(getCondition(s, PROGRESSING)?.lastTransitionTime, timestamp(T0 + 10000));
+  assert.equal(getCondition(s, PROGRESSING)?.lastTransitionTime, formatTime(T0 + 10000));
   assert.equal(s.conditions?.length, 1);
 });
 
@@ -67,8 +65,8 @@ test('rolloutStatus: progress, completion, timeout', () => {
   const p = getCondition(mid, PROGRESSING)!;
   assert.equal(p.reason, Reasons.rsUpdated);
   assert.equal(p.message, 'ReplicaSet "new" is progressing.');
-  assert.equal(p.lastUpdateTime, timestamp(T0 + 1000));
-  assert.equal(p.lastTransitionTime, timestamp(T0));
+  assert.equal(p.lastUpdateTime, formatTime(T0 + 1000));
+  assert.equal(p.lastTransitionTime, formatTime(T0));
   // Everything updated and available: complete.
   const nearly = deployment(3, mid);
   const done = rolloutStatus(nearly, [rs('old', 0, 0, 0, 0), rs('new', 3, 3, 3, 3)], rs('new', 3, 3, 3, 3), T0 + 2000);
@@ -106,7 +104,7 @@ test('paused and resumed conditions', () => {
 
 test('ReplicaFailure of the new ReplicaSet surfaces on the deployment', () => {
   const bad = rs('new', 2, 0, 0, 0);
-  bad.status!.conditions = [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota', lastTransitionTime: timestamp(T0) }];
+  bad.status!.conditions = [{ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate', message: 'quota', lastTransitionTime: formatTime(T0) }];
   const s = rolloutStatus(deployment(2), [bad], bad, T0);
   assert.equal(getCondition(s, 'ReplicaFailure')?.reason, 'FailedCreate');
 });

@@ -8,6 +8,7 @@ import {
   actualReplicaCount, availableReplicaCount, deploymentReplicas, maxUnavailable, readyReplicaCount, replicaCount,
 } from './deployment-rollout.js';
 import { semanticEqual } from './pod-template-hash.js';
+import { formatTime } from '../api/time.js';
 
 export const AVAILABLE = 'Available';
 export const PROGRESSING = 'Progressing';
@@ -29,12 +30,8 @@ export const Reasons = {
 /** Kubernetes' "no deadline" value. */
 const MAX_INT32 = 2147483647;
 
-export function timestamp(now: number): string {
-  return new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 export function newCondition(type: string, status: Condition['status'], reason: string, message: string, now: number): DeploymentCondition {
-  const t = timestamp(now);
+  const t = formatTime(now);
   return { type, status, lastUpdateTime: t, lastTransitionTime: t, reason, message };
 }
 

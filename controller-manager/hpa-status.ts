@@ -4,10 +4,7 @@
 import { Quantity } from '../api/quantity.js';
 import type { HorizontalPodAutoscalerCondition, HorizontalPodAutoscalerStatus, MetricStatus } from '../api/types/index.js';
 import { semanticEqual } from './pod-template-hash.js';
-
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+import { formatTime } from '../api/time.js';
 
 /** Sets a condition in place; lastTransitionTime changes only when the status does. A new type goes last. */
 export function setCondition(conditions: HorizontalPodAutoscalerCondition[], type: string, status: 'True' | 'False', reason: string, message: string, now: number): void {
@@ -15,9 +12,9 @@ export function setCondition(conditions: HorizontalPodAutoscalerCondition[], typ
   if (!c) {
     c = { type, status };
     conditions.push(c);
-    c.lastTransitionTime = rfc3339(now);
+    c.lastTransitionTime = formatTime(now);
   } else if (c.status !== status) {
-    c.lastTransitionTime = rfc3339(now);
+    c.lastTransitionTime = formatTime(now);
   }
   c.status = status;
   c.reason = reason;

@@ -18,9 +18,10 @@ import { Controller, type ControllerContext } from './controller.js';
 import { podMetricsInfo, type PodMetricsItem } from './hpa-metrics.js';
 import { newMemory, normalizeLegacy, normalizeWithBehaviors, storeScaleEvent, type HpaMemory } from './hpa-normalize.js';
 import { DEFAULT_CALCULATOR_CONFIG, rawResourceReplicas, resourceReplicas, type CalculatorConfig, type PodMetricsInfo } from './hpa-replicas.js';
-import { hpaStatusEqual, resourceMetricName, resourceMetricStatus, rfc3339, setCondition, unknownMetricStatus } from './hpa-status.js';
+import { hpaStatusEqual, resourceMetricName, resourceMetricStatus, setCondition, unknownMetricStatus } from './hpa-status.js';
 import { DEFAULT_OPTIONS, type ControllerManagerOptions } from './options.js';
 import { semanticEqual } from './pod-template-hash.js';
+import { formatTime } from '../api/time.js';
 
 const hpaInfo = findResource('autoscaling', 'v2', 'horizontalpodautoscalers')!;
 const podsInfo = findResource('', 'v1', 'pods')!;
@@ -184,7 +185,7 @@ export class HorizontalPodAutoscalerController extends Controller {
       this.ctx.recorder.event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${desired}; reason: ${reason}`);
       storeScaleEvent(mem, hpa.spec.behavior, current, desired, this.downscaleWindowMs, r.now);
       log.info({ from: current, to: desired, reason }, 'successfully rescaled');
-      lastScaleTime = rfc3339(r.now);
+      lastScaleTime = formatTime(r.now);
     } else {
       desired = current;
     }

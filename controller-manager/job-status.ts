@@ -5,6 +5,7 @@
 // is left terminating or uncounted), and when a finished Job's TTL runs out.
 import type { Job, JobCondition, JobStatus, Pod } from '../api/types/index.js';
 import { getCompletionIndex, UNKNOWN_INDEX } from './job-indexes.js';
+import { formatTime } from '../api/time.js';
 
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /** At most this many pods enter status.uncountedTerminatedPods per sync (keeps status small). */
@@ -21,10 +22,6 @@ export const Reasons = {
   deadlineExceeded: 'DeadlineExceeded',
   completionsReached: 'CompletionsReached',
 } as const;
-
-export function timestamp(now: number): string {
-  return new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export function hasTrackingFinalizer(pod: Pod): boolean {
   return pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) ?? false;
@@ -55,7 +52,7 @@ export function finishedType(job: Job): 'Complete' | 'Failed' | undefined {
 }
 
 export function newCondition(type: string, status: JobCondition['status'], reason: string, message: string, now: number): JobCondition {
-  const t = timestamp(now);
+  const t = formatTime(now);
   const c: JobCondition = { type, status, lastProbeTime: t, lastTransitionTime: t };
   if (reason) c.reason = reason;
   if (message) c.message = message;
@@ -302,7 +299,7 @@ export function enactFinished(status: JobStatus, finishing: JobCondition | undef
   if ((u?.succeeded?.length ?? 0) + (u?.failed?.length ?? 0) > 0) return false;
   if ((status.terminating ?? 0) > 0) return false;
   ensureCondition(status, finishing.type, finishing.status, finishing.reason ?? '', finishing.message ?? '', now);
-  if (finishing.type === COMPLETE) status.completionTime = findConditionIn(status, COMPLETE)?.lastTransitionTime ?? timestamp(now);
+  if (finishing.type === COMPLETE) status.completionTime = findConditionIn(status, COMPLETE)?.lastTransitionTime ?? formatTime(now);
   return true;
 }
 

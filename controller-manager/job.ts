@@ -21,14 +21,11 @@ import { claimObjects, getControllerOf, isControlledBy, newControllerRef } from 
 import { backoffRemainingMs, nextBackoffRecord, type BackoffRecord } from './job-backoff.js';
 import { calculateSucceededIndexes, formatIntervals, getCompletionIndex, intervalsHas, intervalsTotal, withIndexes, type Intervals } from './job-indexes.js';
 import { jobPod, planManage } from './job-pods.js';
-import {
-  cleanUncounted, compactStatus, enactFinished, ensureCondition, finishDecision, finishedType, hasTrackingFinalizer, interimAndFinal,
-  isComplete, isIndexed, isPodTerminating, isSuspended, JOB_TRACKING_FINALIZER, jobStatusEqual, newFinishedPods, planTracking,
-  successCondition, SUSPENDED, timestamp, ttlExpiry, uncountedSets,
-} from './job-status.js';
+import { cleanUncounted, compactStatus, enactFinished, ensureCondition, finishDecision, finishedType, hasTrackingFinalizer, interimAndFinal, isComplete, isIndexed, isPodTerminating, isSuspended, JOB_TRACKING_FINALIZER, jobStatusEqual, newFinishedPods, planTracking, successCondition, SUSPENDED, ttlExpiry, uncountedSets } from './job-status.js';
 import type { ControllerManagerOptions } from './options.js';
 import { ControllerExpectations, isPodActive, isPodReady, OwnWrites, slowStartBatch } from './pod-control.js';
 import { semanticEqual } from './pod-template-hash.js';
+import { formatTime } from '../api/time.js';
 
 const jobsInfo = findResource('batch', 'v1', 'jobs')!;
 const podsInfo = findResource('', 'v1', 'pods')!;
@@ -280,7 +277,7 @@ export class JobController extends Controller {
       backoff: nextBackoffRecord(this.backoffs.get(key), fresh.succeeded, fresh.failed),
     };
     const failed = (job.status.failed ?? 0) + fresh.failed.length + uncounted.failed.size;
-    if (!job.status.startTime && !isSuspended(job)) job.status.startTime = timestamp(now);
+    if (!job.status.startTime && !isSuspended(job)) job.status.startTime = formatTime(now);
 
     const decision = finishDecision({ job, failed, pods, now });
     s.finishing = decision.condition;
@@ -325,7 +322,7 @@ export class JobController extends Controller {
           suspendChanged = true;
           this.event(job, 'Normal', 'Resumed', 'Job resumed');
           // activeDeadlineSeconds counts continuous activity: it starts again on resume.
-          job.status.startTime = timestamp(now);
+          job.status.startTime = formatTime(now);
         }
       }
     }

@@ -9,11 +9,11 @@ import type { Namespace } from '../api/types/index.js';
 import type { Informer } from '../client/informer.js';
 import { errorFields } from '../client/logger.js';
 import { Controller, type ControllerContext } from './controller.js';
-import { rfc3339 } from './node-lifecycle-health.js';
 import {
   deletionConditions, mergeConditions, namespacedResourcesInDeletionOrder, recheckDelayMs, type CleanupOutcome, type RemainingContent,
 } from './namespace-cleanup.js';
 import type { ControllerManagerOptions } from './options.js';
+import { formatTime } from '../api/time.js';
 
 const NAMESPACES = findResource('', 'v1', 'namespaces')!;
 export const FINALIZER_KUBERNETES = 'kubernetes';
@@ -109,7 +109,7 @@ export class NamespaceController extends Controller {
   }
 
   private async writeConditions(ns: Namespace, outcome: CleanupOutcome): Promise<void> {
-    const conditions = mergeConditions(ns.status?.conditions, deletionConditions(outcome, rfc3339(Date.now())));
+    const conditions = mergeConditions(ns.status?.conditions, deletionConditions(outcome, formatTime(Date.now())));
     if (!conditions) return;
     try {
       await this.ctx.client.updateStatus<Namespace>(NAMESPACES, undefined, { ...ns, status: { ...ns.status, conditions } });

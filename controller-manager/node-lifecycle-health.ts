@@ -2,6 +2,7 @@
 // conditions become then. Pure, so the timing rules are tested without clocks.
 import type { Lease, Node, NodeCondition } from '../api/types/index.js';
 import type { ConditionStatus } from '../api/types/index.js';
+import { formatTime } from '../api/time.js';
 
 /** Conditions the kubelet owns; all of them go Unknown when it stops reporting. */
 export const KUBELET_CONDITIONS = ['Ready', 'MemoryPressure', 'DiskPressure', 'PIDPressure'] as const;
@@ -82,7 +83,3 @@ export function markConditionsUnknown(
   return changed ? out : undefined;
 }
 
-/** RFC 3339 seconds, the precision Kubernetes writes condition times with. */
-export function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}

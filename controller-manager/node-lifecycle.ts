@@ -7,12 +7,10 @@ import type { Lease, Node, Pod, PodCondition } from '../api/types/index.js';
 import type { Informer } from '../client/informer.js';
 import { Controller, type ControllerContext } from './controller.js';
 import type { ControllerManagerOptions } from './options.js';
-import {
-  heartbeatSignature, isHeartbeatStale, markConditionsUnknown, msUntilStale, observeHeartbeat, readyStatus, rfc3339,
-  type HeartbeatObservation,
-} from './node-lifecycle-health.js';
+import { heartbeatSignature, isHeartbeatStale, markConditionsUnknown, msUntilStale, observeHeartbeat, readyStatus, type HeartbeatObservation } from './node-lifecycle-health.js';
 import { leaseInformer, nodeInformer, NODE_LEASE_NAMESPACE, NODES, podInformer, PODS, podsOnNode } from './node-lifecycle-pods.js';
 import { reconcileTaints } from './node-lifecycle-taints.js';
+import { formatTime } from '../api/time.js';
 
 export class NodeLifecycleController extends Controller {
   private readonly nodes: Informer<Node>;
@@ -76,7 +74,7 @@ export class NodeLifecycleController extends Controller {
   }
 
   private async markUnknown(node: Node, now: number): Promise<Node> {
-    const conditions = markConditionsUnknown(node.status?.conditions, rfc3339(now), node.metadata.creationTimestamp);
+    const conditions = markConditionsUnknown(node.status?.conditions, formatTime(now), node.metadata.creationTimestamp);
     if (!conditions) return node;
     const wasReady = readyStatus(node);
     const updated = await this.ctx.client.updateStatus<Node>(NODES, undefined, { ...node, status: { ...node.status, conditions } });
@@ -89,7 +87,7 @@ export class NodeLifecycleController extends Controller {
 
   private async syncTaints(node: Node, now: number): Promise<Node> {
     const ready = readyStatus(node);
-    const taints = reconcileTaints(node.spec?.taints, ready, node.spec?.unschedulable === true, rfc3339(now));
+    const taints = reconcileTaints(node.spec?.taints, ready, node.spec?.unschedulable === true, formatTime(now));
     if (!taints) return node;
     const spec: NonNullable<Node['spec']> = { ...node.spec, taints };
     if (taints.length === 0) delete spec.taints;
@@ -107,7 +105,7 @@ export class NodeLifecycleController extends Controller {
       const ready = conditions.find((c) => c.type === 'Ready');
       if (!ready || ready.status === 'False') continue;
       const next: PodCondition[] = conditions.map((c) =>
-        c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: rfc3339(Date.now()) } : c);
+        c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: formatTime(Date.now()) } : c);
       try {
         await this.ctx.client.updateStatus<Pod>(PODS, pod.metadata.namespace, { ...pod, status: { ...pod.status, conditions: next } });
         this.ctx.recorder.event(podRef(pod), 'Warning', 'NodeNotReady', 'Node is not ready');

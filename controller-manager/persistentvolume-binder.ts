@@ -18,6 +18,7 @@ import {
   unbindVolume, volumeWithPhase, type EventSpec,
 } from './persistentvolume-decide.js';
 import { claimClass } from './persistentvolume-match.js';
+import { nowTime } from '../api/time.js';
 
 export const pvsInfo = findResource('', 'v1', 'persistentvolumes')!;
 export const pvcsInfo = findResource('', 'v1', 'persistentvolumeclaims')!;
@@ -29,10 +30,6 @@ const RESYNC_MS = 30_000;
 
 const PV = 'pv:';
 const PVC = 'pvc:';
-
-function nowTime(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 export class PersistentVolumeBinder extends Controller {
   private readonly volumes: Informer<PersistentVolume>;

@@ -17,6 +17,7 @@ import {
   ControllerExpectations, isPodActive, isPodAvailable, isPodReady, OwnWrites, podFromTemplate, podsToDelete, slowStartBatch,
 } from './pod-control.js';
 import { semanticEqual } from './pod-template-hash.js';
+import { formatTime } from '../api/time.js';
 
 export const podsInfo = findResource('', 'v1', 'pods')!;
 const replicaSetsInfo = findResource('apps', 'v1', 'replicasets')!;
@@ -58,10 +59,6 @@ export interface StatusInput {
   minReadySeconds: number;
 }
 
-function nowTime(now: number): string {
-  return new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The status for the active pods a controller owns (Kubernetes' calculateStatus):
  * a ReplicaFailure condition while creating/deleting fails, removed once it works.
@@ -82,7 +79,7 @@ export function calculateReplicaStatus(obj: StatusInput, pods: Pod[], manageErro
   const failure = conditions.find((c) => c.type === 'ReplicaFailure');
   if (manageError && !failure) {
     const reason = manageError.diff < 0 ? 'FailedCreate' : manageError.diff > 0 ? 'FailedDelete' : '';
-    conditions.push({ type: 'ReplicaFailure', status: 'True', reason, message: manageError.message, lastTransitionTime: nowTime(now) });
+    conditions.push({ type: 'ReplicaFailure', status: 'True', reason, message: manageError.message, lastTransitionTime: formatTime(now) });
   } else if (!manageError && failure) {
     conditions = conditions.filter((c) => c.type !== 'ReplicaFailure');
   }

@@ -6,6 +6,7 @@ import type { Event, ObjectReference } from '../api/types/index.js';
 import { findResource } from '../api/resources.js';
 import { isNotFound } from '../api/errors.js';
 import type { RestClient } from '../client/index.js';
+import { nowTime } from '../api/time.js';
 
 const events = findResource('', 'v1', 'events')!;
 const MAX_CACHED = 4096;
@@ -63,7 +64,7 @@ export class EventRecorder {
   }
 
   private async write(key: string, target: EventTarget, namespace: string, type: EventType, reason: string, message: string, fieldPath?: string): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const now = nowTime();
     const prev = this.seen.get(key);
     if (prev) {
       prev.count++;

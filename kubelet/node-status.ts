@@ -9,6 +9,7 @@ import { isAlreadyExists, isNotFound } from '../api/errors.js';
 import type { RestClient } from '../client/index.js';
 import { canonicalJson } from './hash.js';
 import type { SystemInfo } from './system-info.js';
+import { nowTime } from '../api/time.js';
 
 const nodes = findResource('', 'v1', 'nodes')!;
 
@@ -216,6 +217,3 @@ export class NodeStatusReporter {
   }
 }
 
-function nowTime(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-}

@@ -18,6 +18,7 @@ import { dockerTimeMs, instancesOf, type ObservedContainer } from './runtime/typ
 import { PodSandbox } from './sandbox.js';
 import { computePodStatus } from './status.js';
 import { teardownPodDir } from './volumes.js';
+import { nowTime } from '../api/time.js';
 
 export type { PodWorkerDeps } from './pod-context.js';
 
@@ -311,6 +312,3 @@ export class PodWorker {
   }
 }
 
-function nowTime(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-}

@@ -2,6 +2,7 @@
 // and the PodScheduled=False condition on pods that don't fit.
 import type { Pod, PodCondition } from '../api/types/index.js';
 import type { Diagnosis } from './framework.js';
+import { formatTime } from '../api/time.js';
 
 export const NO_NODES_MESSAGE = 'no nodes available to schedule pods';
 
@@ -24,10 +25,6 @@ export function bindFailedMessage(err: unknown): string {
   return `Binding rejected: ${err instanceof Error ? err.message : String(err)}`;
 }
 
-function rfc3339(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * The status merge patch that sets PodScheduled=False, or undefined when the
  * pod already says exactly that. A merge patch replaces the whole conditions
@@ -46,7 +43,7 @@ export function unschedulableConditionPatch(
     type: 'PodScheduled',
     status: 'False',
     lastProbeTime: null,
-    lastTransitionTime: old?.status === 'False' && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now),
+    lastTransitionTime: old?.status === 'False' && old.lastTransitionTime ? old.lastTransitionTime : formatTime(now),
     reason,
     message,
   };

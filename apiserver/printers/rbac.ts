@@ -6,13 +6,14 @@ import { list, str } from './accessors.js';
 import { AGE, CREATION_DESCRIPTION, NAME, col, wide } from './columns.js';
 import { translateTimestampSince } from './duration.js';
 import type { Printer } from './types.js';
+import { formatTime } from '../../api/time.js';
 
 /** RFC3339 in UTC without fractional seconds, like Go's time.RFC3339. */
 function rfc3339(ts: string | undefined): string {
   const t = ts === undefined ? NaN : Date.parse(ts);
   // Go formats the zero time for an unset timestamp.
   if (Number.isNaN(t)) return '0001-01-01T00:00:00Z';
-  return new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return formatTime(t);
 }
 
 export const rolePrinter: Printer = {

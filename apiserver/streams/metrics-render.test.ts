@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuQuantity, goDuration, memoryQuantity, metricsList, renderNodeMetrics, renderPodMetrics, rfc3339 } from './metrics-render.js';
+import { cpuQuantity, goDuration, memoryQuantity, metricsList, renderNodeMetrics, renderPodMetrics } from './metrics-render.js';
+import { formatTime } from '../../api/time.js';
 
 test('quantities are canonical like metrics-server output', () => {
   assert.equal(cpuQuantity(5_000_000), '5m');
@@ -36,5 +37,5 @@ test('PodMetrics and NodeMetrics objects', () => {
   assert.deepEqual(nm.usage, { cpu: '250m', memory: '1Gi' });
   assert.equal(nm.metadata.labels, undefined);
   assert.deepEqual(metricsList('NodeMetricsList', [nm]), { kind: 'NodeMetricsList', apiVersion: 'metrics.k8s.io/v1beta1', metadata: {}, items: [nm] });
-  assert.equal(rfc3339(0), '1970-01-01T00:00:00Z');
+  assert.equal(formatTime(0), '1970-01-01T00:00:00Z');
 });

@@ -1,6 +1,7 @@
 // metrics.k8s.io/v1beta1 objects from kubelet stats, shaped like metrics-server's.
 import { Quantity } from '../../api/quantity.js';
 import type { NodeStats, PodStats } from '../../api/kubelet-proto.js';
+import { formatTime } from '../../api/time.js';
 
 export const METRICS_API_VERSION = 'metrics.k8s.io/v1beta1';
 
@@ -56,17 +57,12 @@ export function goDuration(seconds: number): string {
   return m < 60 ? `${m}m${rest}s` : `${Math.floor(m / 60)}h${m % 60}m${rest}s`;
 }
 
-/** RFC 3339 at second precision, as metav1.Time marshals. */
-export function rfc3339(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 export function renderPodMetrics(stats: PodStats, labels: Record<string, string> | undefined, nowMs: number): PodMetrics {
   const m: PodMetrics = {
     kind: 'PodMetrics',
     apiVersion: METRICS_API_VERSION,
-    metadata: { name: stats.name, namespace: stats.namespace, creationTimestamp: rfc3339(nowMs) },
-    timestamp: rfc3339(stats.timestampMs || nowMs),
+    metadata: { name: stats.name, namespace: stats.namespace, creationTimestamp: formatTime(nowMs) },
+    timestamp: formatTime(stats.timestampMs || nowMs),
     window: goDuration(stats.windowSeconds),
     containers: stats.containers.map((c) => ({
       name: c.name,
@@ -81,8 +77,8 @@ export function renderNodeMetrics(stats: NodeStats, labels: Record<string, strin
   const m: NodeMetrics = {
     kind: 'NodeMetrics',
     apiVersion: METRICS_API_VERSION,
-    metadata: { name: stats.name, creationTimestamp: rfc3339(nowMs) },
-    timestamp: rfc3339(stats.timestampMs || nowMs),
+    metadata: { name: stats.name, creationTimestamp: formatTime(nowMs) },
+    timestamp: formatTime(stats.timestampMs || nowMs),
     window: goDuration(stats.windowSeconds),
     usage: { cpu: cpuQuantity(stats.usage.cpuNanoCores), memory: memoryQuantity(stats.usage.memoryWorkingSetBytes) },
   };

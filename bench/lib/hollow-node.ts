@@ -8,6 +8,7 @@ import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { Lease, Node, Pod, PodCondition } from '../../api/types/index.js';
 import { formatMicroTime, Informer, type RestClient } from '../../client/index.js';
+import { nowTime } from '../../api/time.js';
 
 const nodesInfo = findResource('', 'v1', 'nodes')!;
 const podsInfo = findResource('', 'v1', 'pods')!;
@@ -69,7 +70,7 @@ class Pool {
 
 export function hollowNode(name: string, index: number, o: HollowFleetOptions): Node {
   const allocatable = { cpu: o.cpu ?? '4', memory: o.memory ?? '32Gi', pods: String(o.maxPods ?? 110), 'ephemeral-storage': '100Gi' };
-  const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const now = nowTime();
   const condition = (type: string, status: 'True' | 'False', reason: string, message: string) => ({
     type, status, reason, message, lastHeartbeatTime: now, lastTransitionTime: now,
   });
@@ -221,7 +222,7 @@ export class HollowNodeFleet {
 
   /** What a kubelet reports once the sandbox and every container are up. */
   private async reportRunning(pod: Pod, node: HollowNode): Promise<void> {
-    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const now = nowTime();
     const ip = node.allocateIP();
     const cond = (type: string): PodCondition => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: now });
     const status = {

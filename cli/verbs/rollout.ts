@@ -11,6 +11,7 @@ import { boolFlag, intFlag } from './flags.js';
 import { parseSingle, resolveType } from './resources.js';
 import { kindPrefix } from './table.js';
 import { describePodTemplateText, rolloutStatus, tabwriteHistory } from './rollout-format.js';
+import { nowTime } from '../../api/time.js';
 
 export const REVISION = 'deployment.kubernetes.io/revision';
 const CHANGE_CAUSE = 'kubernetes.io/change-cause';
@@ -212,7 +213,7 @@ Examples:
       if ((obj.spec as { paused?: boolean }).paused) {
         throw new CliError(`${t.info.resource}.${t.info.group} ${JSON.stringify(t.name)} can't restart paused deployment (run rollout resume first)`);
       }
-      const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+      const now = nowTime();
       await ctx.client.patch(t.info, t.ns, t.name, { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': now } } } } }, 'strategic');
       out(`${t.label} restarted\n`);
     }));

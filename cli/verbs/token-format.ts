@@ -1,5 +1,6 @@
 // What `kubelite token` prints: kubeadm's `token list` table and join command.
 import type { BootstrapTokenInfo } from '../../api/bootstrap-token.js';
+import { formatTime } from '../../api/time.js';
 
 /** apimachinery's duration.ShortHumanDuration, as kubeadm's TTL column uses. */
 export function shortHumanDuration(ms: number): string {
@@ -15,8 +16,6 @@ export function shortHumanDuration(ms: number): string {
   return `${Math.trunc(h / 24 / 365)}y`;
 }
 
-const rfc3339 = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 export const TOKEN_LIST_HEADER = ['TOKEN', 'TTL', 'EXPIRES', 'USAGES', 'DESCRIPTION', 'EXTRA GROUPS'];
 
 export function tokenListRows(tokens: readonly BootstrapTokenInfo[], now: Date): string[][] {
@@ -26,7 +25,7 @@ export function tokenListRows(tokens: readonly BootstrapTokenInfo[], now: Date):
     ...sorted.map((t) => [
       `${t.id}.${t.secret}`,
       t.expires ? (t.expired ? '<invalid>' : shortHumanDuration(t.expires.getTime() - now.getTime())) : '<forever>',
-      t.expires ? rfc3339(t.expires) : '<never>',
+      t.expires ? formatTime(t.expires.getTime()) : '<never>',
       t.usages.join(','),
       t.description || '<none>',
       t.groups.join(',') || '<none>',

@@ -1,6 +1,7 @@
 // What the kubelet observes of a container in Docker, decoded from its labels
 // and `docker inspect`: the input of every decision and of the pod status.
 import type { ContainerType } from '../labels.js';
+import { formatTime } from '../../api/time.js';
 
 export type ObservedState = 'created' | 'running' | 'exited' | 'unknown';
 
@@ -46,7 +47,7 @@ export function dockerTimeMs(t: string | undefined): number | undefined {
 /** Docker's nanosecond timestamps as Kubernetes prints them (seconds precision). */
 export function k8sTime(t: string | undefined): string | undefined {
   const ms = dockerTimeMs(t);
-  return ms === undefined ? undefined : new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  return ms === undefined ? undefined : formatTime(ms);
 }
 
 /** Instances of one container, newest first. */
