@@ -17,7 +17,7 @@ export { watchStream, decodeWatchEvents, WatchLineDecoder, toWatchEvent } from '
 export type { WatchOptions } from './watch.js';
 export { Store, NAMESPACE_INDEX } from './store.js';
 export type { IndexFunc } from './store.js';
-export { Informer, isExpired } from './informer.js';
+export { Informer, isExpired, stripManagedFields } from './informer.js';
 export type { InformerOptions, InformerHandlers } from './informer.js';
 export { RateLimitingQueue, runWorkers } from './workqueue.js';
 export type { RateLimitingQueueOptions, RunWorkersOptions } from './workqueue.js';

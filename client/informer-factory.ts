@@ -10,14 +10,19 @@ export class InformerFactory {
   private readonly informers = new Map<string, Informer<KubeObject>>();
   private started?: AbortSignal;
 
-  constructor(private readonly client: RestClient, private readonly defaults: { logger?: Logger; resyncMs?: number } = {}) {}
+  constructor(
+    private readonly client: RestClient,
+    private readonly defaults: { logger?: Logger; resyncMs?: number; transform?: InformerOptions['transform'] } = {},
+  ) {}
 
   /** The shared informer for a resource; created on first use, started if the factory already runs. */
   get<T extends KubeObject = KubeObject>(info: ResourceInfo, opts: Omit<InformerOptions, 'logger'> = {}): Informer<T> {
     const key = `${info.group}/${info.version}/${info.resource}?${opts.namespace ?? ''}&${opts.labelSelector ?? ''}&${opts.fieldSelector ?? ''}`;
     let inf = this.informers.get(key);
     if (!inf) {
-      inf = new Informer<KubeObject>(this.client, info, { resyncMs: this.defaults.resyncMs, ...opts, logger: this.defaults.logger });
+      inf = new Informer<KubeObject>(this.client, info, {
+        resyncMs: this.defaults.resyncMs, transform: this.defaults.transform, ...opts, logger: this.defaults.logger,
+      });
       this.informers.set(key, inf);
       if (this.started) void inf.start(this.started);
     }

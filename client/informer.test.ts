@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { objectKey, type KubeObject } from '../api/meta.js';
 import { findByKind } from '../api/resources.js';
-import { Informer } from './informer.js';
+import { Informer, stripManagedFields, type InformerOptions } from './informer.js';
 import { RestClient } from './rest.js';
 
 const pods = findByKind('v1', 'Pod')!;
@@ -50,7 +50,7 @@ class FakePodServer {
     const obj: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace: ns, labels, resourceVersion: String(++this.rv) },
+      metadata: { name, namespace: ns, labels, resourceVersion: String(++this.rv), managedFields: [{ manager: 'test', operation: 'Update' }] },
     };
     this.objects.set(key, obj);
     this.record(type, obj);
@@ -155,7 +155,7 @@ interface Harness {
   done: Promise<void>;
 }
 
-async function setup(opts: { pageSize?: number; resyncMs?: number; namespace?: string } = {}, seed = 5): Promise<Harness> {
+async function setup(opts: { pageSize?: number; resyncMs?: number; namespace?: string; transform?: InformerOptions['transform'] } = {}, seed = 5): Promise<Harness> {
   const server = new FakePodServer();
   await server.start();
   for (let i = 0; i < seed; i++) server.upsert(i % 2 ? 'odd' : 'even', `p${i}`);
@@ -209,6 +209,28 @@ test('lists in pages, fills the store and indexes, then streams watch events', a
     assert.deepEqual(h.informer.store.byIndex('app', 'web').map(objectKey), ['even/p0']);
   } finally {
     await teardown(h);
+  }
+});
+
+test('a transform (stripManagedFields) applies to listed objects and watch events before they are cached or handed out', async () => {
+  const h = await setup({ transform: stripManagedFields }, 2);
+  const plain = await setup({}, 2);
+  try {
+    assert.equal(await h.informer.waitForSync(), true);
+    assert.equal(await plain.informer.waitForSync(), true);
+    assert.equal(h.informer.store.get('even/p0')?.metadata.managedFields, undefined, 'listed');
+    assert.equal(h.informer.store.get('even/p0')?.kind, 'Pod');
+    assert.equal(plain.informer.store.get('even/p0')?.metadata.managedFields?.length, 1, 'kept without a transform');
+    const handed: KubeObject[] = [];
+    h.informer.on('add', (o) => void handed.push(o));
+    await waitFor(() => h.server.watches.length === 1, 'watch');
+    h.server.upsert('even', 'new');
+    await waitFor(() => handed.some((o) => o.metadata.name === 'new'), 'the watched add');
+    assert.ok(handed.every((o) => o.metadata.managedFields === undefined), 'handlers get stripped objects, replayed and watched');
+    assert.equal(h.informer.store.get('even/new')?.metadata.managedFields, undefined);
+  } finally {
+    await teardown(h);
+    await teardown(plain);
   }
 });
 

@@ -20,6 +20,11 @@ export interface InformerOptions {
   logger?: Logger;
   /** list page size */
   pageSize?: number;
+  /**
+   * applied to every object as it arrives, before it is cached or handed to handlers
+   * (client-go's SetTransform); e.g. stripManagedFields
+   */
+  transform?: (obj: KubeObject) => KubeObject;
   /** first retry delay after a failure; doubles per consecutive failure */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
@@ -281,8 +286,10 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   /** List items come without apiVersion/kind; fill them in so handlers can build ownerReferences etc. */
   private withTypeMeta(obj: T): T {
-    if (obj.apiVersion && obj.kind) return obj;
-    return { ...obj, apiVersion: apiVersionOf(this.info.group, this.info.version), kind: this.info.kind };
+    const transform = this.opts.transform;
+    const transformed = transform ? (transform(obj) as T) : obj;
+    if (transformed.apiVersion && transformed.kind) return transformed;
+    return { ...transformed, apiVersion: apiVersionOf(this.info.group, this.info.version), kind: this.info.kind };
   }
 
   // ---- handler dispatch ----
@@ -312,4 +319,14 @@ export class Informer<T extends KubeObject = KubeObject> {
 /** 410 from the server, as an HTTP status or an ERROR event: our resourceVersion is too old. */
 export function isExpired(e: unknown): boolean {
   return isApiError(e) && (e.code === 410 || e.reason === 'Expired' || e.reason === 'Gone');
+}
+
+/**
+ * Drops metadata.managedFields, often the bulk of an object, which controllers never
+ * read: kube-controller-manager's and kube-scheduler's informers do the same. An
+ * update sent from such a copy keeps the stored managedFields, because it omits them.
+ */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields) delete obj.metadata.managedFields;
+  return obj;
 }

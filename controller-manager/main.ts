@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { EventRecorder } from '../client/events.js';
 import { InformerFactory } from '../client/informer-factory.js';
+import { stripManagedFields } from '../client/informer.js';
 import { loadKubeconfig } from '../client/kubeconfig.js';
 import { LeaderElector } from '../client/leader-election.js';
 import { errorFields } from '../client/logger.js';
@@ -109,7 +110,7 @@ export async function run(o: RunOptions): Promise<ControllerManager> {
     timeoutMs: 30_000,
     logger: log.child({ component: 'rest' }),
   });
-  const informers = new InformerFactory(client, { logger: log.child({ component: 'informers' }) });
+  const informers = new InformerFactory(client, { logger: log.child({ component: 'informers' }), transform: stripManagedFields });
   const recorder = new EventRecorder(client, { component: 'controller-manager', host: hostname() }, log.child({ component: 'events' }));
   const ctx: ControllerContext = { client, informers, recorder, logger: log };
 

@@ -42,29 +42,19 @@ export interface Informers {
   pods: Informer<Pod>;
 }
 
-/**
- * managedFields are often the bulk of a pod and the scheduler never reads them;
- * like kube-scheduler's informer transform, drop them from the cached objects.
- */
-function trim<T extends Pod | Node>(obj: T): T {
-  if (obj.metadata.managedFields) delete obj.metadata.managedFields;
-  return obj;
-}
-
 export function wireHandlers(inf: Informers, cache: SchedulerCache, queue: SchedulingQueue, schedulerNames: ReadonlySet<string>): void {
   inf.nodes
     .on('add', (node) => {
-      cache.setNode(trim(node));
+      cache.setNode(node);
       queue.moveAllToActiveOrBackoff('NodeAdd');
     })
     .on('update', (oldNode, node) => {
-      cache.setNode(trim(node));
+      cache.setNode(node);
       if (nodeChangeMatters(oldNode, node)) queue.moveAllToActiveOrBackoff('NodeUpdate');
     })
     .on('delete', (node) => cache.removeNode(node.metadata.name ?? ''));
 
   const pending = (pod: Pod): void => {
-    trim(pod);
     const uid = pod.metadata.uid ?? '';
     // Our own assumed pods come back through here until the binding shows up.
     if (cache.hasPod(uid)) return;
@@ -79,7 +69,6 @@ export function wireHandlers(inf: Informers, cache: SchedulerCache, queue: Sched
   };
 
   const bound = (pod: Pod): void => {
-    trim(pod);
     const info = newPodInfo(pod);
     cache.addOrUpdatePod(info, pod.spec?.nodeName ?? '');
     queue.delete(info.key);

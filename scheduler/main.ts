@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import { findResource } from '../api/resources.js';
 import type { Node, Pod } from '../api/types/index.js';
-import { InformerFactory, LeaderElector, loadKubeconfig, RestClient } from '../client/index.js';
+import { InformerFactory, LeaderElector, loadKubeconfig, RestClient, stripManagedFields } from '../client/index.js';
 import { wireHandlers } from './handlers.js';
 import { defaultProfile } from './plugins/index.js';
 import { Scheduler, type SchedulerCounters } from './scheduler.js';
@@ -72,7 +72,7 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
   const identity = `${hostname()}_${randomUUID()}`;
   const stop = new AbortController();
 
-  const factory = new InformerFactory(client, { logger: log });
+  const factory = new InformerFactory(client, { logger: log, transform: stripManagedFields });
   const phaseLive = 'status.phase!=Succeeded,status.phase!=Failed';
   const nodes = factory.get<Node>(nodesInfo);
   const pods = factory.get<Pod>(podsInfo, { fieldSelector: phaseLive });
