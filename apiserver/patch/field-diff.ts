@@ -71,7 +71,12 @@ function setList(list: readonly unknown[], meta: FieldMeta | undefined): boolean
 function diffLists(ol: unknown[], nl: unknown[], meta: FieldMeta | undefined, path: KeyPrefix, out: FieldChanges): void {
   const oldKeys = keyedList(ol, meta);
   const newKeys = oldKeys === undefined ? undefined : keyedList(nl, meta);
-  if (oldKeys !== undefined && newKeys !== undefined) {
+  if (oldKeys !== undefined && newKeys !== undefined && sameKeys(oldKeys, newKeys)) {
+    // the usual rewrite (conditions, ports, containers): the same items in the same order
+    for (let i = 0; i < nl.length; i++) {
+      diffMaps(ol[i] as JsonObject, nl[i] as JsonObject, meta?.type, extendKey(path, newKeys[i]), out);
+    }
+  } else if (oldKeys !== undefined && newKeys !== undefined) {
     const before = new Map<string, unknown>();
     for (let i = 0; i < ol.length; i++) before.set(oldKeys[i], ol[i]);
     const after = new Set(newKeys);
@@ -94,4 +99,10 @@ function diffLists(ol: unknown[], nl: unknown[], meta: FieldMeta | undefined, pa
   } else if (!deepEqual(ol, nl)) {
     replaced(nl, meta, path, out);
   }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -59,30 +59,37 @@ export function ownedContent(obj: unknown, includeStatus: boolean): JsonObject {
   return out;
 }
 
-// The sorted key names of each list schema, computed once: itemKey runs for every item
-// of every keyed list on every write.
-const sortedKeyNames = new WeakMap<FieldMeta, readonly string[]>();
+// The sorted key names of each list schema with the JSON text that precedes each one's
+// value in an item key (`{"name":`, `,"protocol":`), computed once: itemKey runs for every
+// item of every keyed list on every write.
+interface KeyNames { names: readonly string[]; heads: readonly string[] }
+const sortedKeyNames = new WeakMap<FieldMeta, KeyNames>();
 
-function keyNamesOf(meta: FieldMeta & { mergeKey: string }): readonly string[] {
+function keyNamesOf(meta: FieldMeta & { mergeKey: string }): KeyNames {
   let names = sortedKeyNames.get(meta);
   if (names === undefined) {
-    names = Object.freeze([...(meta.mapKeys ?? [meta.mergeKey])].sort());
+    const sorted = [...(meta.mapKeys ?? [meta.mergeKey])].sort();
+    names = Object.freeze({ names: sorted, heads: sorted.map((n, i) => `${i === 0 ? '{' : ','}${JSON.stringify(n)}:`) });
     sortedKeyNames.set(meta, names);
   }
   return names;
 }
 
-/** Identity of an item in an associative list, or undefined when the list is not one. */
+/**
+ * Identity of an item in an associative list, or undefined when the list is not one:
+ * `k:` and the JSON text of an object of the key fields in sorted order, written out
+ * piece by piece rather than built as an object and serialized.
+ */
 export function itemKey(item: unknown, meta: FieldMeta | undefined): string | undefined {
   if (meta?.strategy !== 'merge' || meta.mergeKey === undefined || !isPlainObject(item)) return undefined;
-  const names = keyNamesOf(meta as FieldMeta & { mergeKey: string });
-  const key: JsonObject = {};
-  for (const name of names) {
-    const value = item[name] ?? meta.keyDefaults?.[name];
+  const { names, heads } = keyNamesOf(meta as FieldMeta & { mergeKey: string });
+  let text = 'k:';
+  for (let i = 0; i < names.length; i++) {
+    const value = item[names[i]] ?? meta.keyDefaults?.[names[i]];
     if (value === undefined || value === null) return undefined;
-    key[name] = value;
+    text += heads[i] + JSON.stringify(value);
   }
-  return `k:${JSON.stringify(key)}`;
+  return text + '}';
 }
 
 /**
@@ -203,13 +210,8 @@ export function collectValueAt(value: unknown, meta: FieldMeta | undefined, path
 const ENCODED_MAX = 2_000;
 let encoded = new Map<string, Record<string, unknown>>();
 
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
-}
+/** Every leaf of every encoded tree: frozen, so one object serves them all. */
+const LEAF: Record<string, unknown> = Object.freeze({});
 
 /**
  * Serializes a field set as FieldsV1: `{}` for a leaf, `".": {}` when a node is itself a
@@ -219,12 +221,13 @@ export function toFieldsV1(set: ReadonlySet<string>): Record<string, unknown> {
   // Keyed by the members in insertion order, which the same write on objects of the same
   // shape repeats, so a hit costs no sort; the same set in another order merely gets its
   // own (equal) entry. Sorting happens on a miss, and decides the encoding.
-  const signature = [...set].join('\n');
+  const members = [...set];
+  const signature = members.join('\n');
   let out = encoded.get(signature);
   if (out === undefined) {
     if (encoded.size >= ENCODED_MAX) encoded = new Map();
-    const sorted = [...set].sort();
-    out = deepFreeze(encodeFieldsV1(sorted));
+    const sorted: string[] = [];
+    out = encodeFieldsV1(members, sorted);
     encoded.set(signature, out);
     if (!membersOf.has(out)) membersOf.set(out, sorted);
   }
@@ -235,25 +238,48 @@ export function toFieldsV1(set: ReadonlySet<string>): Record<string, unknown> {
 // so an entry's field set is not re-derived from its tree on every write that touches it.
 const membersOf = new WeakMap<object, readonly string[]>();
 
-function encodeFieldsV1(sorted: readonly string[]): Record<string, unknown> {
-  interface Node { member: boolean; children: Map<string, Node> }
-  const root: Node = { member: false, children: new Map() };
-  for (const key of sorted) {
+/**
+ * The frozen tree of the members, whose keys come in the order of the sorted member texts;
+ * `sorted` receives the members in that order. Rather than sorting the whole (long) texts,
+ * each node's children are sorted by their elements' JSON text: two members below one node
+ * share the text up to it and, JSON strings being prefix-free, the first element they differ
+ * in decides. A node's own member text ends in `]`, after every child's `,`, so post-order
+ * lists the members sorted. Nodes are created frozen, so nothing walks the tree again.
+ */
+function encodeFieldsV1(members: readonly string[], sorted: string[]): Record<string, unknown> {
+  interface Node { key: string | undefined; children: Map<string, Node> }
+  const root: Node = { key: undefined, children: new Map() };
+  for (const key of members) {
     let node = root;
     for (const element of parsePathKey(key)) {
       let next = node.children.get(element);
-      if (!next) node.children.set(element, (next = { member: false, children: new Map() }));
+      if (!next) node.children.set(element, (next = { key: undefined, children: new Map() }));
       node = next;
     }
-    node.member = true;
+    node.key = key;
   }
   const encode = (node: Node): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    if (node.member && node.children.size > 0) out['.'] = {};
-    for (const [element, child] of node.children) out[element] = encode(child);
+    let out: Record<string, unknown> = LEAF;
+    if (node.children.size > 0) {
+      out = {};
+      if (node.key !== undefined) out['.'] = LEAF;
+      const elements = [...node.children.keys()];
+      if (elements.length > 1) elements.sort(byJsonText);
+      for (const element of elements) out[element] = encode(node.children.get(element)!);
+      Object.freeze(out);
+    }
+    if (node.key !== undefined) sorted.push(node.key);
     return out;
   };
-  return encode(root);
+  const out = encode(root);
+  // the root is the caller's own object (memo keys go by identity), even when empty
+  return out === LEAF ? Object.freeze({}) : out;
+}
+
+function byJsonText(a: string, b: string): number {
+  const qa = quote(a);
+  const qb = quote(b);
+  return qa < qb ? -1 : qa > qb ? 1 : 0;
 }
 
 /**
@@ -268,6 +294,24 @@ export function hasFieldsNode(fields: unknown, path: FieldPath): boolean {
     node = node[element];
   }
   return true;
+}
+
+/**
+ * False only when no key of `keys` can have a node in the FieldsV1 tree: none starts with
+ * one of the tree's top-level elements (a key is `[` and the JSON text of its first
+ * element, which is prefix-free, then more). Lets a check against a write's changed paths
+ * skip parsing them for an entry that owns nothing in the written part (say, a status
+ * write and an entry that owns only spec and metadata).
+ */
+export function mayHaveNodeOn(fields: unknown, keys: ReadonlySet<string>): boolean {
+  if (keys.has('[]')) return true;
+  if (!isPlainObject(fields)) return false;
+  const heads: string[] = [];
+  for (const element of Object.keys(fields)) heads.push(`[${quote(element)}`);
+  for (const key of keys) {
+    for (let i = 0; i < heads.length; i++) if (key.startsWith(heads[i])) return true;
+  }
+  return false;
 }
 
 /** Exactly `fromFieldsV1(fields).size > 0`, without building the set. */

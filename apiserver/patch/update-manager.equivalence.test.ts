@@ -9,6 +9,7 @@ import { referenceRecordUpdateManager } from './update-manager.reference.js';
 import { fromFieldsV1, parsePathKey, pathKey, toFieldsV1, withoutSubtrees } from './field-set.js';
 import { mergeOwnedPatch, mergePatch } from './merge-patch.js';
 import { deepClone } from './json.js';
+import { applyDefaults } from '../../api/defaults.js';
 
 /** mulberry32: a small seeded PRNG so a failure names a reproducible seed. */
 function rng(seed: number): () => number {
@@ -146,6 +147,84 @@ test('recordUpdateManager records exactly what the original algorithm records (r
   }
 });
 
+/** A ReplicaSet's pod as the scheduler benchmark writes it: created, bound, then status after status. */
+function benchPod(r: R, k: number): KubeObject {
+  const rs = `bench-${k % 3}-7d9f8c6b5`;
+  const containers = [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }];
+  if (chance(r, 0.3)) containers.push({ name: 'side', image: 'busybox', resources: { requests: { cpu: '1m', memory: '1Mi' } } });
+  const pod: KubeObject = {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: {
+      generateName: `${rs}-`, name: `${rs}-${k}`, namespace: 'bench', uid: `uid-${k}`, creationTimestamp: 't0',
+      labels: { app: `bench-${k % 3}`, 'pod-template-hash': '7d9f8c6b5' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs, uid: `rs-${k % 3}`, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { containers },
+  };
+  applyDefaults(pod);
+  pod.status = { phase: 'Pending', qosClass: 'Burstable' };
+  return pod;
+}
+
+function bound(cur: KubeObject, node: string, time: string): KubeObject {
+  const status = { ...(cur.status as Record<string, unknown>) };
+  const conditions = ((status.conditions ?? []) as Array<Record<string, unknown>>).filter((c) => c.type !== 'PodScheduled');
+  conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: time });
+  status.conditions = conditions;
+  return { ...cur, metadata: { ...cur.metadata }, spec: { ...(cur.spec as object), nodeName: node }, status };
+}
+
+/** The hollow kubelet's merge patch of pods/status carrying the whole status, applied as the registry does. */
+function statusPatched(r: R, cur: KubeObject, time: string): KubeObject {
+  const ready = chance(r, 0.6);
+  const ip = `10.1.0.${Math.floor(r() * 4)}`;
+  const hostIP = `10.0.0.${Math.floor(r() * 2)}`;
+  const cond = (type: string): Record<string, unknown> => ({
+    type, status: ready || type === 'PodScheduled' || type === 'Initialized' ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: time,
+  });
+  const types = ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'];
+  const status: Record<string, unknown> = {
+    phase: pick(r, ['Running', 'Running', 'Pending']), hostIP, hostIPs: [{ ip: hostIP }], podIP: ip, podIPs: [{ ip }],
+    startTime: pick(r, ['t0', time]), qosClass: 'Burstable',
+    conditions: chance(r, 0.2) ? types.slice(1).reverse().map(cond) : types.map(cond),
+    containerStatuses: ((cur.spec as { containers: Array<{ name: string; image: string }> }).containers).map((c) => ({
+      name: c.name, ready, started: true, restartCount: Math.floor(r() * 2), image: c.image, imageID: `hollow://${c.image}`,
+      containerID: `hollow://${cur.metadata.uid}/${c.name}`, state: { running: { startedAt: time } },
+    })),
+  };
+  if (chance(r, 0.1)) delete status.podIPs;
+  const patched = mergeOwnedPatch(cur, { status }, true) as KubeObject;
+  return { ...cur, metadata: { ...cur.metadata }, status: patched.status };
+}
+
+test('recordUpdateManager records what the original algorithm records (benchmark-shaped pods)', () => {
+  for (let seed = 1; seed <= 150; seed++) {
+    const r = rng(seed * 7919);
+    const body = benchPod(r, seed);
+    let curNew = recordUpdateManager(undefined, deepClone(body), 'kube-controller-manager', 't0', 'v1');
+    let curRef = referenceRecordUpdateManager(undefined, deepClone(body), 'kube-controller-manager', 't0', 'v1');
+    assert.equal(JSON.stringify(curNew), JSON.stringify(curRef), `seed ${seed}: create`);
+    const writes: Array<[string, string | undefined]> = [['kube-scheduler', 'binding']];
+    for (let i = 0; i < 5; i++) writes.push(['kubelet', 'status']);
+    if (chance(r, 0.3)) writes.splice(3, 0, ['kube-controller-manager', undefined]);
+    writes.forEach(([manager, sub], step) => {
+      const time = `t${step + 1}`;
+      const next = sub === 'binding' ? bound(curNew, `node-${seed % 2}`, time)
+        : sub === 'status' ? statusPatched(r, curNew, time)
+          : { ...curNew, metadata: { ...curNew.metadata, labels: { ...curNew.metadata.labels, extra: String(step) } } };
+      const restart = chance(r, 0.1);
+      const oldNew = restart ? JSON.parse(JSON.stringify(curNew)) as KubeObject : curNew;
+      // the optimized path gets `next` sharing subtrees with the stored pod, as in the registry
+      const refInput = deepClone(next);
+      const outNew = recordUpdateManager(oldNew, next, manager, time, 'v1', sub);
+      const outRef = referenceRecordUpdateManager(curRef, refInput, manager, time, 'v1', sub);
+      assert.equal(JSON.stringify(outNew), JSON.stringify(outRef), `seed ${seed} step ${step} (${manager}/${sub ?? ''})`);
+      curNew = outNew;
+      curRef = outRef;
+    });
+  }
+});
+
 test('withoutSubtrees equals dropping members whose path has a prefix among the roots', () => {
   const r = rng(7);
   const element = (): string => pick(r, ['f:a', 'f:b', 'f:a,b', 'k:{"x":"]"}', 'v:"\\""', 'f:']);
@@ -161,6 +240,41 @@ test('withoutSubtrees equals dropping members whose path has a prefix among the 
       return true;
     });
     assert.deepEqual([...withoutSubtrees(set, roots)], expected);
+  }
+});
+
+test('toFieldsV1 encodes random sets as the sorted-members encoding, and lists them sorted', () => {
+  const r = rng(11);
+  const element = (): string => pick(r, ['f:a', 'f:b', 'f:a b', 'f:a!', 'f:a"', 'f:a\\', 'f:a\n', 'f:ab', 'k:{"x":"]"}', 'v:"\\""', 'f:', 'f:ü', 'f:\ud83d\ude00']);
+  const path = (): string[] => Array.from({ length: 1 + Math.floor(r() * 3) }, element);
+  // the original encoding: sort the whole member texts, insert in that order
+  const reference = (set: Set<string>): unknown => {
+    const root: Record<string, unknown> = {};
+    const members = new Set<object>();
+    const nodes: Array<[Record<string, unknown>, Record<string, unknown>]> = [];
+    for (const key of [...set].sort()) {
+      let node = root;
+      for (const el of JSON.parse(key) as string[]) {
+        if (!Object.hasOwn(node, el)) node[el] = {};
+        node = node[el] as Record<string, unknown>;
+      }
+      members.add(node);
+    }
+    const encode = (node: Record<string, unknown>): Record<string, unknown> => {
+      const out: Record<string, unknown> = {};
+      if (members.has(node) && Object.keys(node).length > 0) out['.'] = {};
+      for (const [k, v] of Object.entries(node)) out[k] = encode(v as Record<string, unknown>);
+      return out;
+    };
+    nodes.length = 0;
+    return encode(root);
+  };
+  for (let i = 0; i < 3000; i++) {
+    const set = new Set(Array.from({ length: Math.floor(r() * 10) }, () => pathKey(path())));
+    if (chance(r, 0.05)) set.add('[]');
+    const tree = toFieldsV1(set);
+    assert.equal(JSON.stringify(tree), JSON.stringify(reference(set)), [...set].join(' '));
+    assert.deepEqual([...fromFieldsV1(tree)], [...set].sort());
   }
 });
 

@@ -9,7 +9,7 @@ import type { KubeObject, ManagedFieldsEntry } from '../../api/meta.js';
 import { rootTypeOf } from './merge-keys.js';
 import { diffFields } from './field-diff.js';
 import {
-  hasFieldsMembers, hasFieldsNode, ownedContent, parsePathKey, withoutSubtrees, type FieldPath, type FieldSet,
+  hasFieldsMembers, hasFieldsNode, mayHaveNodeOn, ownedContent, parsePathKey, withoutSubtrees, type FieldPath, type FieldSet,
 } from './field-set.js';
 import type { JsonObject } from './json.js';
 import { newEntry, ownersOf, reowned, withManagedFields } from './managed-fields.js';
@@ -56,8 +56,9 @@ export function recordUpdateManager(
     const prev = previous ? ownersOf([previous])[0] : undefined;
     const kept = prev ? withoutSubtrees(prev.fields, removed) : new Set<string>();
     if (changed.size > 0) {
-      const fields = new Set([...kept, ...changed]);
-      own = newEntry(manager, 'Update', apiVersion, now, fields, subresource);
+      // kept is a fresh set: adding in place gives the union in the same order as a new set
+      for (const key of changed) kept.add(key);
+      own = newEntry(manager, 'Update', apiVersion, now, kept, subresource);
     } else if (prev && kept.size > 0) {
       own = reowned(prev, kept).entry;
     } else {
@@ -82,7 +83,9 @@ export function recordUpdateManager(
       continue;
     }
     const o = ownersOf([entry])[0];
-    const kept = reowned(o, new Set([...withoutSubtrees(o.fields, removed)].filter((k) => !changed.has(k))));
+    const rest = withoutSubtrees(o.fields, removed);
+    for (const key of changed) rest.delete(key);
+    const kept = reowned(o, rest);
     if (kept.fields.size > 0) entries.push(kept.entry);
   }
   if (!placed) {
@@ -98,7 +101,8 @@ export function recordUpdateManager(
  */
 function touchedBy(paths: FieldSet): (e: ManagedFieldsEntry) => boolean {
   let parsed: FieldPath[] | undefined;
-  return (e) => paths.size > 0 && (parsed ??= [...paths].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
+  return (e) => paths.size > 0 && mayHaveNodeOn(e.fieldsV1, paths) &&
+    (parsed ??= [...paths].map(parsePathKey)).some((p) => hasFieldsNode(e.fieldsV1, p));
 }
 
 /** What a status write is compared on: `ownedContent(o, true)` restricted to status. */
