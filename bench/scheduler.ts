@@ -86,15 +86,19 @@ function cpuSeconds(pid: number): number {
 }
 
 /** Busy CPU seconds of the whole machine (all cores) from /proc/stat. */
-function machineBusySeconds(): number {
+/**
+ * Core-seconds this VM's CPUs were busy, and how many of them the hypervisor gave to
+ * someone else (steal): on a shared host that is time none of our processes could run.
+ */
+function machineBusySeconds(): { busy: number; steal: number } {
   try {
     const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     // user nice system idle iowait irq softirq steal
     const idle = cpu[3] + (cpu[4] ?? 0);
     const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-    return (total - idle) / 100;
+    return { busy: (total - idle) / 100, steal: (cpu[7] ?? 0) / 100 };
   } catch {
-    return NaN;
+    return { busy: NaN, steal: NaN };
   }
 }
 
@@ -446,7 +450,9 @@ async function main(): Promise<void> {
     const tEnd = performance.now();
     const benchCpu = process.cpuUsage(benchCpu0);
     const figures = sampler.stop();
-    const machineBusy = machineBusySeconds() - machine0;
+    const machine1 = machineBusySeconds();
+    const machineBusy = machine1.busy - machine0.busy;
+    const stolen = machine1.steal - machine0.steal;
     const load1 = loadavg()[0];
     const requests1 = await requestCounts(client);
     const storage1 = await storageAndWatchTotals(client);
@@ -525,7 +531,8 @@ async function main(): Promise<void> {
     let ours = benchCpuS;
     for (const p of figures.values()) ours += p.cpuSeconds;
     const cores = cpus().length;
-    out.push(`  machine: ${f(machineBusy)} of ${f(wall * cores)} core-seconds busy; ${f(Math.max(0, machineBusy - ours))} s of it other processes' ` +
+    out.push(`  machine: ${f(machineBusy)} of ${f(wall * cores)} core-seconds busy; ${f(stolen)} s of it stolen by the hypervisor, ` +
+      `${f(Math.max(0, machineBusy - stolen - ours))} s other processes' ` +
       `(load average ${f(load0, 2)} -> ${f(load1, 2)})`);
     const perPod = (cpuS: number): string => `${f((cpuS / PODS) * 1000, 2)} ms`;
     const parts = [...figures].map(([name, p]) => `${name} ${perPod(p.cpuSeconds)}`);
