@@ -85,7 +85,6 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Busy CPU seconds of the whole machine (all cores) from /proc/stat. */
 /**
  * Core-seconds this VM's CPUs were busy, and how many of them the hypervisor gave to
  * someone else (steal): on a shared host that is time none of our processes could run.
@@ -315,9 +314,13 @@ async function schedulerFinalStats(proc: Proc): Promise<Record<string, unknown> 
   return last;
 }
 
-/** The apiserver's group commits and watch fan-out so far, from its /metrics. */
-async function storageAndWatchTotals(client: RestClient): Promise<{ batches: number; batchWrites: number; batchSeconds: number; watchEvents: number }> {
-  const text = String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
+/** The apiserver's /metrics text; empty when it cannot be read. */
+async function readMetrics(client: RestClient): Promise<string> {
+  return String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
+}
+
+/** The apiserver's group commits and watch fan-out so far, from its /metrics text. */
+function storageAndWatchTotals(text: string): { batches: number; batchWrites: number; batchSeconds: number; watchEvents: number } {
   const sum = (name: string): number => {
     let total = 0;
     for (const m of text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'gm'))) total += Number(m[1]);
@@ -331,11 +334,10 @@ async function storageAndWatchTotals(client: RestClient): Promise<{ batches: num
   };
 }
 
-/** apiserver_request_total by "verb resource" (all codes), read from the apiserver's /metrics. */
-async function requestCounts(client: RestClient): Promise<Map<string, number>> {
+/** apiserver_request_total by "verb resource" (all codes), from the apiserver's /metrics text. */
+function requestCounts(text: string): Map<string, number> {
   const out = new Map<string, number>();
-  const text = await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => '');
-  for (const line of String(text).split('\n')) {
+  for (const line of text.split('\n')) {
     const m = /^apiserver_request_total\{(.*)\} (\d+(?:\.\d+)?)$/.exec(line);
     if (!m) continue;
     const labels = new Map([...m[1].matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
@@ -410,8 +412,9 @@ async function main(): Promise<void> {
       return (await readFile(scheduler.logFile, 'utf8')).includes('scheduling started');
     }, 60_000, 100);
 
-    const requests0 = await requestCounts(client);
-    const storage0 = await storageAndWatchTotals(client);
+    const metrics0 = await readMetrics(client);
+    const requests0 = requestCounts(metrics0);
+    const storage0 = storageAndWatchTotals(metrics0);
     sampler.markStart();
     const machine0 = machineBusySeconds();
     const load0 = loadavg()[0];
@@ -454,8 +457,9 @@ async function main(): Promise<void> {
     const machineBusy = machine1.busy - machine0.busy;
     const stolen = machine1.steal - machine0.steal;
     const load1 = loadavg()[0];
-    const requests1 = await requestCounts(client);
-    const storage1 = await storageAndWatchTotals(client);
+    const metrics1 = await readMetrics(client);
+    const requests1 = requestCounts(metrics1);
+    const storage1 = storageAndWatchTotals(metrics1);
     // Work the run left behind (the scheduler's Events trail far behind the bindings):
     // wait until the apiserver stops seeing new requests beyond the lease heartbeats,
     // and count the CPU again, so the per-pod figures can include it.
@@ -464,7 +468,7 @@ async function main(): Promise<void> {
     let requestsTail = requests1;
     for (let quiet = 0; quiet < 2 && performance.now() - tTail < 60_000;) {
       await new Promise((r) => setTimeout(r, 1000));
-      const next = await requestCounts(client);
+      const next = requestCounts(await readMetrics(client));
       const grew = [...next].some(([k, n]) => !k.endsWith(' leases') && n > (requestsTail.get(k) ?? 0));
       quiet = grew ? 0 : quiet + 1;
       requestsTail = next;
