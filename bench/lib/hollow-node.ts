@@ -7,7 +7,7 @@
 import { isAlreadyExists, isConflict, isNotFound } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { Lease, Node, Pod, PodCondition } from '../../api/types/index.js';
-import { formatMicroTime, Informer, type RestClient } from '../../client/index.js';
+import { formatMicroTime, Informer, stripManagedFields, type RestClient } from '../../client/index.js';
 import { nowTime } from '../../api/time.js';
 
 const nodesInfo = findResource('', 'v1', 'nodes')!;
@@ -174,7 +174,8 @@ export class HollowNodeFleet {
 
   /** Starts the shared pod watch and the Lease heartbeats; resolves once the watch has synced. */
   async start(signal: AbortSignal): Promise<void> {
-    const inf = new Informer<Pod>(this.client, podsInfo, { fieldSelector: 'spec.nodeName!=' });
+    // the fleet never reads managedFields: its cache of 10,000 pods need not hold them
+    const inf = new Informer<Pod>(this.client, podsInfo, { fieldSelector: 'spec.nodeName!=', transform: stripManagedFields });
     this.informer = inf;
     inf.on('add', (p) => this.sync(p)).on('update', (_o, p) => this.sync(p)).on('delete', (p) => this.forget(p));
     void inf.start(signal);
