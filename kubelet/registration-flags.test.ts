@@ -25,10 +25,16 @@ test('parseTaints rejects bad effects, keys, values, missing effects and duplica
 });
 
 test('parseNodeLabels reads k=v lists, empty values included', () => {
-  assert.deepEqual(parseNodeLabels('node-role.kubernetes.io/control-plane=,zone=a'), {
-    'node-role.kubernetes.io/control-plane': '', zone: 'a',
+  assert.deepEqual(parseNodeLabels('example.com/role=,zone=a,node.kubernetes.io/instance-type=big'), {
+    'example.com/role': '', zone: 'a', 'node.kubernetes.io/instance-type': 'big',
   });
   assert.throws(() => parseNodeLabels('zone'), /must look like key=value/);
   assert.throws(() => parseNodeLabels('zo ne=a'), /invalid key/);
   assert.throws(() => parseNodeLabels('zone=a b'), /invalid value/);
+});
+
+test('parseNodeLabels refuses labels a node may not set on itself, as the kubelet does', () => {
+  assert.throws(() => parseNodeLabels('zone=a,node-role.kubernetes.io/control-plane='),
+    /--node-labels: a node may not set node-role\.kubernetes\.io\/control-plane on itself.*kubectl label node/);
+  assert.throws(() => parseNodeLabels('node-restriction.kubernetes.io/pci=true'), /node-restriction\.kubernetes\.io\/pci/);
 });

@@ -2,6 +2,7 @@
 // Kubernetes' syntax, so the Node it registers carries them from its first write
 // (a control-plane node is then never schedulable for a moment).
 import { isQualifiedName, isValidLabelValue } from '../api/names.js';
+import { labelsForbiddenToNodes } from '../api/node-labels.js';
 import type { Taint, TaintEffect } from '../api/types/index.js';
 
 const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
@@ -42,7 +43,12 @@ export function parseTaints(spec: string, flag = '--register-with-taints'): Tain
   return out;
 }
 
-/** `k=v,k2=v2` (an empty value is allowed: `node-role.kubernetes.io/control-plane=`) → labels. */
+/**
+ * `k=v,k2=v2` (empty values allowed) → labels. Like the kubelet, refuses labels its
+ * node could not set on itself (node-role.kubernetes.io/*, other kubernetes.io and
+ * k8s.io labels outside the kubelet's set): the apiserver would refuse them anyway,
+ * and an administrator sets them with `kubectl label node`.
+ */
 export function parseNodeLabels(spec: string, flag = '--node-labels'): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
@@ -53,6 +59,11 @@ export function parseNodeLabels(spec: string, flag = '--node-labels'): Record<st
     checkKey(flag, key);
     checkValue(flag, value);
     out[key] = value;
+  }
+  const forbidden = labelsForbiddenToNodes(Object.keys(out));
+  if (forbidden.length) {
+    throw new Error(`${flag}: a node may not set ${forbidden.join(', ')} on itself (only labels outside kubernetes.io and k8s.io, `
+      + 'the kubelet\'s own such as kubernetes.io/hostname, and kubelet.kubernetes.io/* or node.kubernetes.io/*); set it with kubectl label node');
   }
   return out;
 }

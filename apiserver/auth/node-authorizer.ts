@@ -2,7 +2,8 @@
 // may do. Reads are limited to what a kubelet and the node's proxy watch, plus the
 // Secrets/ConfigMaps/PVCs its own pods use; writes to its own Node, its Lease, the
 // Pods bound to it, Events and CSRs. Like Kubernetes' Node authorizer together with
-// the NodeRestriction admission plugin (see nodeAdmission for the create bodies).
+// the NodeRestriction admission plugin (see nodeAdmission for the create bodies, and
+// node-restriction.ts for what a node may change on its own Node).
 import type { KubeObject } from '../../api/meta.js';
 import { LOCAL_PATH_PROVISIONER } from '../../api/local-path.js';
 import { nodeSelectorMatches } from '../../api/node-selector.js';

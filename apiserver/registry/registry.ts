@@ -24,10 +24,22 @@ import { checkShape, formatShapeError, pruneUnknownFields, unknownFieldMessages 
 import { toScale } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
+import { nodeIdentity, nodeWriteRestriction } from '../auth/node-restriction.js';
 import { admitPersistentVolumeClaim } from './default-storage-class.js';
 import { applyApproval, applyStatus, requestParseErrors, setRequester, statusErrors } from './csr.js';
 
 const isCsr = (info: ResourceInfo) => info.group === 'certificates.k8s.io' && info.resource === 'certificatesigningrequests';
+const isNodes = (info: ResourceInfo) => info.group === '' && info.resource === 'nodes';
+
+/** NodeRestriction: a kubelet writing its own Node may not set its taints, ownerReferences or restricted labels. */
+function restrictNodeWrite(user: RequestUser, next: KubeObject, cur: KubeObject | undefined): void {
+  const node = nodeIdentity(user);
+  const why = node === undefined ? undefined : nodeWriteRestriction(node, next, cur);
+  if (why) {
+    const name = next.metadata.name ?? '';
+    throw new ApiError(statusOf(403, 'Forbidden', `nodes "${name}" is forbidden: ${why}`, { name, kind: 'nodes' }));
+  }
+}
 
 export interface RequestUser {
   name: string;
@@ -225,6 +237,7 @@ export class Registry {
       admitPersistentVolumeClaim(obj, this.store.list(resourcePrefix('storage.k8s.io', 'storageclasses')));
     }
     if (isCsr(info)) setRequester(obj, ctx.user);
+    if (isNodes(info)) restrictNodeWrite(ctx.user, obj, undefined);
     const status = initialStatus(info, obj);
     if (status === undefined) delete obj.status;
     else obj.status = status;
@@ -252,6 +265,7 @@ export class Registry {
     prepareMetaForUpdate(next, cur, info);
     keepStatusOnUpdate(info, next, cur);
     applyDefaults(next);
+    if (isNodes(info)) restrictNodeWrite(ctx.user, next, cur);
     const errs = validateUpdate(next, cur, info);
     if (errs.length) throw errors.invalid(info.kind, info.group, cur.metadata.name ?? '', errs);
     this.services.reallocateOnUpdate(info, next, cur);

@@ -27,14 +27,14 @@ export function registerKubelet(program: Command): void {
     .option('--no-pod-routes', 'do not route other nodes\' podCIDRs via their InternalIP nor install the pod-network iptables rules')
     .option('--iptables-masquerade-bit <n>', 'packet mark bit the proxy uses to request SNAT; such pod traffic stays masqueraded', parseIntFlag('iptables-masquerade-bit'), 14)
     .option('--register-with-taints <taints>', 'taints the Node is registered with: key=value:Effect,key:Effect (Effect: NoSchedule, PreferNoSchedule, NoExecute)')
-    .option('--node-labels <labels>', 'labels added to the Node: key=value,key2=value2')
+    .option('--node-labels <labels>', 'labels added to the Node: key=value,key2=value2 (not node-role.kubernetes.io/* nor other kubernetes.io/k8s.io labels outside the kubelet\'s own: the apiserver refuses those from a node)')
     .option('--cleanup', 'remove the routes, iptables rules/chains and pod bridge this node\'s kubelet installed, then exit')
     .option('--v, --log-level <level>', 'log level (debug, info, warn, error)', 'info')
     .addHelpText('after', `
 Examples:
   kubelite kubelet --kubeconfig /etc/kubelite/kubelet.kubeconfig --node-name node-1 --pod-cidr 10.244.1.0/24
   kubelite kubelet --kubeconfig k.conf --node-name dev --root-dir ./kubelet --pod-manifest-path ./manifests --grpc-port 10250
-  kubelite kubelet --kubeconfig k.conf --node-name cp --register-with-taints node-role.kubernetes.io/control-plane:NoSchedule --node-labels node-role.kubernetes.io/control-plane=
+  kubelite kubelet --kubeconfig k.conf --node-name cp --register-with-taints node-role.kubernetes.io/control-plane:NoSchedule --node-labels example.com/rack=r1
   kubelite kubelet --cleanup --node-name node-1`)
     .action(async (o: {
       kubeconfig?: string; nodeName: string; clusterCidr: string; podRoutes?: boolean; iptablesMasqueradeBit: number; cleanup?: boolean; rootDir: string; podCidr?: string; podManifestPath?: string; maxPods: number;

@@ -29,14 +29,15 @@ test('the controller-manager signs CSRs with the cluster CA and allocates podCID
   assert.equal(flagValue(cm, '--cluster-cidr'), '10.244.0.0/16');
 });
 
-test('the control-plane kubelet is tainted NoSchedule and labelled, unless --schedule-on-control-plane', () => {
+test('the control-plane kubelet registers tainted NoSchedule unless --schedule-on-control-plane; it does not label itself', () => {
   const k = argsOf(planInit(flags, undefined), 'kubelet');
   assert.equal(flagValue(k, '--register-with-taints'), 'node-role.kubernetes.io/control-plane:NoSchedule');
-  assert.equal(flagValue(k, '--node-labels'), 'node-role.kubernetes.io/control-plane=');
   assert.equal(flagValue(k, '--docker-host'), 'unix:///var/run/docker.sock');
+  // node-role labels are the administrator's (NodeRestriction): init sets it with the admin credentials
+  assert.equal(k.includes('--node-labels'), false);
   const open = argsOf(planInit({ ...flags, scheduleOnControlPlane: true }, undefined), 'kubelet');
   assert.equal(open.includes('--register-with-taints'), false);
-  assert.equal(flagValue(open, '--node-labels'), 'node-role.kubernetes.io/control-plane=');
+  assert.equal(open.includes('--node-labels'), false);
 });
 
 test('the advertise address defaults to the default-route address; errors name init\'s flags', () => {

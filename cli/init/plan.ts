@@ -1,7 +1,9 @@
 // What `kubelite init` sets up, as a pure function of its flags: the cluster
 // configuration (cli/up's ClusterConfig, so the component flags are the ones
 // `kubelite up` uses and are tested there) plus what a multi-host control plane
-// adds: the control-plane taint and label, the Docker endpoint. (The
+// adds: the control-plane taint, the Docker endpoint. (The control-plane label is
+// set by init itself with the admin credentials once the Node exists, as kubeadm's
+// mark-control-plane does: a kubelet may not give itself a node-role label. The
 // controller-manager's signing CA flags come from componentSpecs, as in `up`.)
 import { componentSpecs, type ComponentName } from '../up/components.js';
 import { resolveConfig, type ClusterConfig } from '../up/config.js';
@@ -55,7 +57,6 @@ export function planInit(f: InitFlags, defaultIP: string | undefined): InitPlan 
     kubelet: [
       '--docker-host', f.dockerHost,
       ...(f.scheduleOnControlPlane ? [] : ['--register-with-taints', CONTROL_PLANE_TAINT]),
-      '--node-labels', `${CONTROL_PLANE_LABEL}=`,
     ],
   };
   const components: HostComponent[] = componentSpecs(cfg).map((s) => ({ name: s.name, args: [...s.args, ...(extra[s.name] ?? [])] }));

@@ -116,7 +116,7 @@ export async function runInit(plan: InitPlan, o: InitOptions): Promise<void> {
       if (!r.ready) throw new Error(r.why);
       return n;
     }, join(logs, 'kubelet.log'));
-    // the kubelet sets it at registration; a Node that existed before (same name) may lack it
+    // like kubeadm's mark-control-plane: the kubelet may not give itself a node-role label
     if (node && node.metadata.labels?.[CONTROL_PLANE_LABEL] === undefined) {
       await client.patch<Node>(client.resource('v1', 'Node'), undefined, cfg.nodeName, { metadata: { labels: { [CONTROL_PLANE_LABEL]: '' } } }, 'merge').catch((e: unknown) => {
         if (!isNotFound(e)) throw e;

@@ -5,14 +5,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ApiError } from '../../api/errors.js';
 import { findResource } from '../../api/resources.js';
 import type { KubeObject } from '../../api/meta.js';
 import { bootstrapTokenSecret, generateBootstrapToken } from '../../api/bootstrap-token.js';
 import type { CertificateSigningRequest } from '../../api/types/certificates.js';
-import { loadKubeconfig } from '../../client/kubeconfig.js';
+import { buildKubeconfig, loadKubeconfig } from '../../client/kubeconfig.js';
 import { RestClient } from '../../client/rest.js';
 import { issueCertificate, type KeyPairPem } from '../../client/pki.js';
 import { createKeyAndCsr } from '../../client/csr.js';
@@ -33,7 +33,9 @@ let api: Apiserver;
 let admin: RestClient;
 let w1: RestClient;
 let kubectl: Kubectl;
+let ca: KeyPairPem;
 const clients: RestClient[] = [];
+const kubectls: Kubectl[] = [];
 
 function client(cfg: { cert?: string; key?: string; token?: string }): RestClient {
   const c = new RestClient({
@@ -75,18 +77,19 @@ before(async () => {
   api = await startApiserver();
   admin = new RestClient(loadKubeconfig({ path: api.kubeconfig }), { timeoutMs: 10_000 });
   clients.push(admin);
-  const ca: KeyPairPem = {
+  ca = {
     certPem: await readFile(join(api.dataDir, 'pki', 'ca.crt'), 'utf8'),
     keyPem: await readFile(join(api.dataDir, 'pki', 'ca.key'), 'utf8'),
   };
   const pair = await issueCertificate(ca, { commonName: 'system:node:w1', organizations: ['system:nodes'], usage: 'client' });
   w1 = client({ cert: pair.certPem, key: pair.keyPem });
   kubectl = await Kubectl.create(api.kubeconfig);
+  kubectls.push(kubectl);
 });
 
 after(async () => {
   for (const c of clients) c.close();
-  await kubectl?.cleanup();
+  for (const k of kubectls) await k.cleanup();
   await api?.stop();
   if (api) await removeDir(api.dataDir);
 });
@@ -136,6 +139,67 @@ test('a node reads its pods and the secrets they use, writes its own Node, Lease
   await w1.delete(R.pods, NS, 'on-w1', { gracePeriodSeconds: 0 });
   await assert.rejects(admin.get(R.pods, NS, 'on-w1'), (e: unknown) => e instanceof ApiError && e.code === 404);
   assert.ok(await admin.get(R.pods, NS, 'on-w2'), 'the other node\'s pod is untouched');
+});
+
+test('NodeRestriction: a node registers with taints but cannot change them, nor set node-role or other restricted labels; the admin can (kubectl)', async () => {
+  const pair = await issueCertificate(ca, { commonName: 'system:node:w5', organizations: ['system:nodes'], usage: 'client' });
+  const w5 = client({ cert: pair.certPem, key: pair.keyPem });
+  const taint = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' };
+
+  const selfPromoted = await failure(w5.create(R.nodes, undefined, {
+    apiVersion: 'v1', kind: 'Node', metadata: { name: 'w5', labels: { 'node-role.kubernetes.io/worker': '' } },
+  }));
+  assert.equal(selfPromoted.code, 403);
+  assert.equal(selfPromoted.message, 'nodes "w5" is forbidden: node "w5" is not allowed to set the following labels: node-role.kubernetes.io/worker');
+  await assert.rejects(admin.get(R.nodes, undefined, 'w5'), (e: unknown) => e instanceof ApiError && e.code === 404, 'nothing was stored');
+
+  await w5.create(R.nodes, undefined, {
+    apiVersion: 'v1', kind: 'Node', metadata: { name: 'w5', labels: { 'kubernetes.io/hostname': 'w5', 'example.com/rack': 'r1' } },
+    spec: { taints: [taint] },
+  });
+  await w5.patch(R.nodes, undefined, 'w5', { metadata: { labels: { 'example.com/rack': 'r2', 'node.kubernetes.io/instance-type': 'big' } } }, 'merge');
+
+  const role = await failure(w5.patch(R.nodes, undefined, 'w5', { metadata: { labels: { 'node-role.kubernetes.io/worker': '' } } }, 'merge'));
+  assert.equal(role.code, 403);
+  assert.equal(role.reason, 'Forbidden');
+  assert.equal(role.message, 'nodes "w5" is forbidden: is not allowed to modify labels: node-role.kubernetes.io/worker');
+  const untainted = await failure(w5.patch(R.nodes, undefined, 'w5', { spec: { taints: [] } }, 'merge'));
+  assert.equal(untainted.message, 'nodes "w5" is forbidden: node "w5" is not allowed to modify taints');
+  const current = await admin.get(R.nodes, undefined, 'w5');
+  const replaced = await failure(w5.update(R.nodes, undefined, { ...current, spec: { ...current.spec as object, taints: [{ ...taint, effect: 'NoExecute' }] } }));
+  assert.equal(replaced.code, 403, 'PUT is held to the same rule');
+  const applied = await failure(w5.request({
+    method: 'PATCH', path: '/api/v1/nodes/w5', query: { fieldManager: 'kubelet' }, contentType: 'application/apply-patch+yaml',
+    body: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'w5', labels: { 'node-restriction.kubernetes.io/pci': 'yes' } } }),
+  }));
+  assert.equal(applied.message, 'nodes "w5" is forbidden: is not allowed to modify labels: node-restriction.kubernetes.io/pci');
+
+  // the real kubectl, as the node, shows the server's refusal and exits non-zero
+  const nodeKubeconfig = join(api.dataDir, 'w5.kubeconfig');
+  await writeFile(nodeKubeconfig, buildKubeconfig({
+    server: api.url, caData: api.ca, clusterName: 'c', contextName: 'w5', user: { certData: pair.certPem, keyData: pair.keyPem },
+  }), { mode: 0o600 });
+  const asNode = await Kubectl.create(nodeKubeconfig);
+  kubectls.push(asNode);
+  const label = await asNode.run(['label', 'node', 'w5', 'node-role.kubernetes.io/worker=']);
+  assert.notEqual(label.code, 0);
+  assert.match(label.stderr, /Error from server \(Forbidden\): nodes "w5" is forbidden: is not allowed to modify labels: node-role\.kubernetes\.io\/worker/);
+  const untaint = await asNode.run(['taint', 'node', 'w5', 'dedicated-']);
+  assert.notEqual(untaint.code, 0);
+  assert.match(untaint.stderr, /node "w5" is not allowed to modify taints/);
+
+  // the administrator sets both; the node then keeps writing everything else
+  await kubectl.ok(['label', 'node', 'w5', 'node-role.kubernetes.io/worker=']);
+  await kubectl.ok(['taint', 'node', 'w5', 'dedicated-']);
+  await w5.patch(R.nodes, undefined, 'w5', { metadata: { labels: { 'example.com/rack': 'r3' } } }, 'merge');
+  await w5.patch(R.nodes, undefined, 'w5', { status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ok' }] } }, 'merge', { subresource: 'status' });
+  const after = await admin.get(R.nodes, undefined, 'w5');
+  assert.equal(after.metadata.labels?.['node-role.kubernetes.io/worker'], '');
+  assert.equal(after.metadata.labels?.['example.com/rack'], 'r3');
+  assert.deepEqual((after.spec as { taints?: unknown[] }).taints ?? [], []);
+  const demoted = await failure(w5.patch(R.nodes, undefined, 'w5', { metadata: { labels: { 'node-role.kubernetes.io/worker': null } } }, 'merge'));
+  assert.equal(demoted.message, 'nodes "w5" is forbidden: is not allowed to modify labels: node-role.kubernetes.io/worker');
+  await admin.delete(R.nodes, undefined, 'w5');
 });
 
 test('a bootstrap token may create a CSR in its own name and read it, nothing else; bad or expired tokens get 401', async () => {
