@@ -322,3 +322,30 @@ test('timeouts: also mid-body and next to a caller signal; a caller abort stays 
     client.close();
   }
 });
+
+test('upload streams a body of unknown length with the client\'s credentials and decodes the answer', async () => {
+  const { url, seen } = await serve((req, res) => {
+    if (req.url.startsWith('/api/v1/nodes/n1/')) json(res, 200, { received: req.body.length });
+    else json(res, 403, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'nodes "n2" is forbidden', reason: 'Forbidden', code: 403 });
+  });
+  const client = new RestClient({ server: url, namespace: 'default', token: 'secret-token' }, { userAgent: 'test-agent' });
+  try {
+    const up = client.upload({ method: 'POST', path: '/api/v1/nodes/n1/proxy/images/load', query: { image: ['a:1', 'b:2'] }, contentType: 'application/x-tar' });
+    up.req.write(Buffer.alloc(70_000, 1));
+    up.req.end(Buffer.alloc(30_000, 2));
+    assert.deepEqual(await up.response, { received: 100_000 });
+    const s = seen[0];
+    assert.equal(s.method, 'POST');
+    assert.equal(s.url, '/api/v1/nodes/n1/proxy/images/load?image=a%3A1&image=b%3A2');
+    assert.equal(s.headers['content-type'], 'application/x-tar');
+    assert.equal(s.headers['transfer-encoding'], 'chunked');
+    assert.equal(s.headers.authorization, 'Bearer secret-token');
+    assert.equal(s.headers['user-agent'], 'test-agent');
+
+    const refused = client.upload({ method: 'POST', path: '/api/v1/nodes/n2/proxy/images/load', contentType: 'application/x-tar' });
+    refused.req.end('x');
+    await assert.rejects(refused.response, (e: unknown) => e instanceof ApiError && e.code === 403 && e.message === 'nodes "n2" is forbidden');
+  } finally {
+    client.close();
+  }
+});

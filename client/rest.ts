@@ -396,12 +396,7 @@ export class RestClient {
     signal: AbortSignal | undefined,
     started?: (req: http.ClientRequest) => void,
   ): Promise<IncomingMessage> {
-    const headers: Record<string, string> = {
-      Accept: opts.accept ?? 'application/json',
-      'User-Agent': this.userAgent,
-      ...opts.headers,
-    };
-    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
+    const headers = this.headers(opts);
     let payload: Buffer | undefined;
     if (opts.body !== undefined) {
       payload = Buffer.isBuffer(opts.body)
@@ -410,15 +405,7 @@ export class RestClient {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
-    // Plain request options, not a URL: the target never changes, and parsing a URL
-    // per request (and turning it back into options) is measurable at hundreds of requests/s.
-    const reqOpts: https.RequestOptions = {
-      ...this.target,
-      path: this.basePath + encodePath(opts.path) + encodeQuery(opts.query),
-      method: opts.method,
-      headers,
-      agent,
-    };
+    const reqOpts = this.requestOptions(opts, headers, agent);
     if (signal) reqOpts.signal = signal;
     return new Promise((resolve, reject) => {
       const req = this.transport.request(reqOpts, resolve);
@@ -426,6 +413,59 @@ export class RestClient {
       started?.(req);
       req.end(payload);
     });
+  }
+
+  /**
+   * A request whose body the caller streams (an image archive may be hundreds of MB):
+   * write to `req` or pipe into it. `response` is the decoded answer, an ApiError for
+   * a non-2xx one; it may come before the body is complete.
+   */
+  upload(opts: Omit<RequestOptions, 'body' | 'signal' | 'timeoutMs'>): { req: http.ClientRequest; response: Promise<unknown> } {
+    const headers = this.headers(opts);
+    headers['Content-Type'] = opts.contentType ?? 'application/octet-stream';
+    // The stream pool keeps its sockets alive, so no `Connection: close`: with it the
+    // server would close the socket right after an early answer (already present, or an
+    // error) while we still send, and the reset could swallow that answer.
+    const req = this.transport.request(this.requestOptions(opts, headers, this.streamAgent));
+    const response = new Promise<unknown>((resolve, reject) => {
+      let answered = false;
+      req.on('response', (res: IncomingMessage) => {
+        answered = true;
+        readBody(res)
+          .then((body) => {
+            if (!isSuccess(res.statusCode)) throw decodeError(res, body);
+            return decodeBody<unknown>(res, body, opts);
+          })
+          .then(resolve, reject);
+      });
+      // once the answer is in, a reset of the upload side does not matter
+      req.on('error', (err) => {
+        if (!answered) reject(err);
+      });
+    });
+    return { req, response };
+  }
+
+  private headers(opts: Pick<RequestOptions, 'accept' | 'headers'>): Record<string, string> {
+    const headers: Record<string, string> = {
+      Accept: opts.accept ?? 'application/json',
+      'User-Agent': this.userAgent,
+      ...opts.headers,
+    };
+    if (this.config.token) headers.Authorization = `Bearer ${this.config.token}`;
+    return headers;
+  }
+
+  // Plain request options, not a URL: the target never changes, and parsing a URL
+  // per request (and turning it back into options) is measurable at hundreds of requests/s.
+  private requestOptions(opts: Pick<RequestOptions, 'method' | 'path' | 'query'>, headers: Record<string, string>, agent: http.Agent): https.RequestOptions {
+    return {
+      ...this.target,
+      path: this.basePath + encodePath(opts.path) + encodeQuery(opts.query),
+      method: opts.method,
+      headers,
+      agent,
+    };
   }
 }
 

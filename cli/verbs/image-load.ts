@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import Dockerode from 'dockerode';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
+import type { RestClient } from '../../client/rest.js';
 import { ApiError } from '../../api/errors.js';
 import { imageLoadPath, imageStatusPath, type NodeImageLoadResult, type NodeImageStatus } from '../../api/kubelet-proto.js';
 import type { Node } from '../../api/types/index.js';
@@ -14,7 +15,6 @@ import { CliError, ExitCode } from './errors.js';
 import { listObjects } from './fetch.js';
 import { collectCsv } from './flags.js';
 import { imageRefs, outcomeLine, planLoads, selectNodes, type LoadOutcome, type LocalImage, type NodeImages } from './image-load-plan.js';
-import { Uploader } from './image-upload.js';
 import { resolveType } from './resources.js';
 
 /** The daemon DOCKER_HOST names (dockerode reads it), as a user would recognise it. */
@@ -40,7 +40,7 @@ function messageOf(e: unknown): string {
 }
 
 /** Uploads one image's archive to one node; `save` is shared with the other nodes. */
-function uploadTo(uploader: Uploader, save: Readable, image: LocalImage, node: string): Promise<LoadOutcome> {
+function uploadTo(client: RestClient, save: Readable, image: LocalImage, node: string): Promise<LoadOutcome> {
   const started = Date.now();
   let sent = 0;
   const counter = new Transform({
@@ -49,7 +49,7 @@ function uploadTo(uploader: Uploader, save: Readable, image: LocalImage, node: s
       cb(null, chunk);
     },
   });
-  const { req, response } = uploader.post(imageLoadPath(node), { image: [image.name], id: [image.id] }, 'application/x-tar');
+  const { req, response } = client.upload({ method: 'POST', path: imageLoadPath(node), query: { image: [image.name], id: [image.id] }, contentType: 'application/x-tar' });
   const detach = (): void => {
     // an answer before the end (already present, or an error) must not hold the other nodes back
     save.unpipe(counter);
@@ -78,7 +78,7 @@ function uploadTo(uploader: Uploader, save: Readable, image: LocalImage, node: s
   });
 }
 
-async function loadOne(docker: Dockerode, uploader: Uploader, image: LocalImage, nodes: string[], report: (o: LoadOutcome) => void): Promise<LoadOutcome[]> {
+async function loadOne(docker: Dockerode, client: RestClient, image: LocalImage, nodes: string[], report: (o: LoadOutcome) => void): Promise<LoadOutcome[]> {
   let save: Readable;
   try {
     save = (await docker.getImage(image.name).get()) as unknown as Readable;
@@ -94,7 +94,7 @@ async function loadOne(docker: Dockerode, uploader: Uploader, image: LocalImage,
   save.on('error', () => {});
   try {
     return await Promise.all(nodes.map(async (node) => {
-      const o = await uploadTo(uploader, save, image, node);
+      const o = await uploadTo(client, save, image, node);
       report(o);
       return o;
     }));
@@ -141,20 +141,15 @@ under the same ID is skipped. Pods use loaded images with imagePullPolicy: Never
     const images: LocalImage[] = [];
     for (const n of names) images.push(await inspectLocal(docker, n));
     const nodes = selectNodes(opts.node as string[] | undefined, await nodeNames(ctx));
-    const uploader = new Uploader(ctx.config);
     let failed = 0;
     const report = (o: LoadOutcome): void => {
       const line = outcomeLine(o);
       if (o.kind === 'failed') failed++;
       (line.stream === 'stdout' ? out : err)(`${line.text}\n`);
     };
-    try {
-      for (const step of planLoads(images, nodes, await nodeImages(ctx, nodes, images))) {
-        step.decided.forEach(report);
-        if (step.load.length) await loadOne(docker, uploader, step.image, step.load, report);
-      }
-    } finally {
-      uploader.close();
+    for (const step of planLoads(images, nodes, await nodeImages(ctx, nodes, images))) {
+      step.decided.forEach(report);
+      if (step.load.length) await loadOne(docker, ctx.client, step.image, step.load, report);
     }
     if (failed) throw new ExitCode(1);
   }));
