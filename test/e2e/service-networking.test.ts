@@ -5,7 +5,7 @@
 // Services. The node's address is the gateway of its pod bridge (never the
 // uplink), so all test traffic stays on loopback, that bridge and its pods.
 // Run one mode with KUBELITE_PROXY_E2E_MODES=iptables.
-import { after, afterEach, before, describe, test } from 'node:test';
+import { after, afterEach, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { copyFile, readFile, writeFile } from 'node:fs/promises';
@@ -37,6 +37,39 @@ for (const mode of proxyModes()) {
     let proxy: TestProxy | undefined;
     let restoreRouteLocalnet: (() => Promise<void>) | undefined;
     let logDir: string;
+    type ServiceRef = { namespace: string; name: string; clusterIP: string; nodePort?: number };
+
+    /** `kubectl delete service`, then waits until the proxy has no rule of it left (and shows any that stay). */
+    async function deleteServiceAndWaitForItsRulesToGo(svc: ServiceRef): Promise<void> {
+      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, svc).length > 0, `no rule of ${svc.name} to begin with`);
+      await kubectl.ok(['delete', 'service', svc.name]);
+      await waitFor(`${svc.name} rules to go`, async () => {
+        const left = serviceRuleLines(await proxy!.ruleset(), mode, svc);
+        if (left.length) throw new Error(left.join('\n'));
+        return true;
+      }, 20_000);
+    }
+
+    /**
+     * `kubectl scale --replicas=0` of the Deployment behind the same-named Service: once
+     * its Endpoints are empty and the proxy's reject rule is in place, the ClusterIP
+     * refuses at once (three tries, each under a second).
+     */
+    async function scaleToZeroAndExpectRefusals(t: TestContext, name: string, vip: string, port: number): Promise<void> {
+      const started = Date.now();
+      await kubectl.ok(['scale', 'deployment', name, '--replicas=0']);
+      await waitFor(`Endpoints ${name} to empty`, async () => (await readyEndpoints(name)).length === 0, 20_000, 20);
+      t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
+      await waitRejectRule(vip, port);
+      t.diagnostic(`reject rule in place ${Date.now() - started} ms after kubectl scale started`);
+      // the proxy's reject rule (not a pod going away) answers once the Endpoints are empty
+      const first = await waitFor(`${vip}:${port} to refuse`, () => refused(vip, port), 10_000);
+      t.diagnostic(`ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
+      for (const r of [first, await get(vip, port), await get(vip, port)]) {
+        assert.ok(!r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') && r.ms < 1000, JSON.stringify(r));
+      }
+    }
+
     let podCIDR: string;
     let nodeIP: string;
     let lbIP: string;
@@ -280,25 +313,11 @@ for (const mode of proxyModes()) {
     });
 
     test('kubectl scale --replicas=0: the ClusterIP refuses at once', async (t) => {
-      const started = Date.now();
-      await kubectl.ok(['scale', 'deployment', 'web', '--replicas=0']);
-      await waitFor('Endpoints web to empty', async () => (await readyEndpoints('web')).length === 0, 20_000, 20);
-      t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
-      await waitRejectRule(webIP, 38001);
-      t.diagnostic(`reject rule in place ${Date.now() - started} ms after kubectl scale started`);
-      // the proxy's reject rule (not a pod going away) answers once the Endpoints are empty
-      const first = await waitFor('ClusterIP to refuse', () => refused(webIP, 38001), 10_000);
-      t.diagnostic(`ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
-      for (const r of [first, await get(webIP, 38001), await get(webIP, 38001)]) {
-        assert.ok(!r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') && r.ms < 1000, JSON.stringify(r));
-      }
+      await scaleToZeroAndExpectRefusals(t, 'web', webIP, 38001);
     });
 
     test('after kubectl delete service no rule of it remains', async () => {
-      const web = { namespace: 'default', name: 'web', clusterIP: webIP, nodePort: webNodePort };
-      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, web).length > 0, 'no rule of web to begin with');
-      await kubectl.ok(['delete', 'service', 'web']);
-      await waitFor('web rules to go', async () => serviceRuleLines(await proxy!.ruleset(), mode, web).length === 0, 20_000);
+      await deleteServiceAndWaitForItsRulesToGo({ namespace: 'default', name: 'web', clusterIP: webIP, nodePort: webNodePort });
       // the other services' rules are still there: only web's went
       assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, { namespace: 'default', name: 'web-sticky', clusterIP: await svcField('web-sticky', '.spec.clusterIP') }).length > 0);
       await waitFor('Endpoints web gone', async () => (await client.get(epInfo(), 'default', 'web').then(() => false, () => true)), 20_000);
@@ -413,15 +432,8 @@ for (const mode of proxyModes()) {
     });
 
     test('deleting one plain ClusterIP Service with endpoints removes its rules and map elements, the other keeps working', async () => {
-      const plain2 = { namespace: 'default', name: 'plain2', clusterIP: plain2IP };
-      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, plain2).length > 0, 'no rule of plain2 to begin with');
       if (mode === 'nftables') assert.equal((await nftLayout(plain2IP, PLAIN2_PORT)).endpoints.length, 3);
-      await kubectl.ok(['delete', 'service', 'plain2']);
-      await waitFor('plain2 rules to go', async () => {
-        const left = serviceRuleLines(await proxy!.ruleset(), mode, plain2);
-        if (left.length) throw new Error(left.join('\n'));
-        return true;
-      }, 20_000);
+      await deleteServiceAndWaitForItsRulesToGo({ namespace: 'default', name: 'plain2', clusterIP: plain2IP });
       // the shared pick chain stays for plain, which still answers from all its pods
       await waitPlainLayout(plainIP, PLAIN_PORT, (await plainPods()).map((p) => p.status!.podIP!));
       const names = (await plainPods()).map((p) => p.metadata.name!);
@@ -430,30 +442,13 @@ for (const mode of proxyModes()) {
     });
 
     test('plain ClusterIP scaled to 0 refuses at once', async (t) => {
-      const started = Date.now();
-      await kubectl.ok(['scale', 'deployment', 'plain', '--replicas=0']);
-      await waitFor('Endpoints plain to empty', async () => (await readyEndpoints('plain')).length === 0, 20_000, 20);
-      t.diagnostic(`Endpoints empty ${Date.now() - started} ms after kubectl scale started`);
-      await waitRejectRule(plainIP, PLAIN_PORT);
-      t.diagnostic(`reject rule in place ${Date.now() - started} ms after kubectl scale started`);
-      const first = await waitFor('plain ClusterIP to refuse', () => refused(plainIP, PLAIN_PORT), 10_000);
-      t.diagnostic(`plain ClusterIP refused ${Date.now() - started} ms after kubectl scale started`);
-      for (const r of [first, await get(plainIP, PLAIN_PORT), await get(plainIP, PLAIN_PORT)]) {
-        assert.ok(!r.ok && (r.code === 'ECONNREFUSED' || r.code === 'ECONNRESET') && r.ms < 1000, JSON.stringify(r));
-      }
+      await scaleToZeroAndExpectRefusals(t, 'plain', plainIP, PLAIN_PORT);
       // no map element or pick verdict left, the VIP in no-endpoint-services, no orphaned pick chain
       await waitPlainLayout(plainIP, PLAIN_PORT, []);
     });
 
     test('after kubectl delete service no rule of the plain ClusterIP Service remains', async () => {
-      const plain = { namespace: 'default', name: 'plain', clusterIP: plainIP };
-      assert.ok(serviceRuleLines(await proxy!.ruleset(), mode, plain).length > 0, 'no rule of plain to begin with');
-      await kubectl.ok(['delete', 'service', 'plain']);
-      await waitFor('plain rules to go', async () => {
-        const left = serviceRuleLines(await proxy!.ruleset(), mode, plain);
-        if (left.length) throw new Error(left.join('\n'));
-        return true;
-      }, 20_000);
+      await deleteServiceAndWaitForItsRulesToGo({ namespace: 'default', name: 'plain', clusterIP: plainIP });
       // nowhere in the kernel's rules, not just our table or chains, is either ClusterIP
       // (our service CIDR is one no other test uses)
       const all = (await sh('nft', ['list', 'ruleset'])) + (await sh('iptables-save', []));
