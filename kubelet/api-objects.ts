@@ -11,7 +11,7 @@ export interface ObjectGetter {
   secret(namespace: string, name: string): Promise<Secret | undefined>;
   pvc(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
   pv(name: string): Promise<PersistentVolume | undefined>;
-  serviceAccountToken(namespace: string, serviceAccount: string, audience: string | undefined, expirationSeconds: number | undefined): Promise<string | undefined>;
+  serviceAccountToken(namespace: string, serviceAccount: string, audience: string | undefined, expirationSeconds: number | undefined): Promise<string>;
 }
 
 const R = {
@@ -41,19 +41,18 @@ export class ApiObjects implements ObjectGetter {
     return orUndefined(this.client.get<PersistentVolume>(R.pvs, undefined, name, { timeoutMs: 10_000 }));
   }
 
-  async serviceAccountToken(namespace: string, sa: string, audience: string | undefined, expirationSeconds: number | undefined): Promise<string | undefined> {
+  /** Throws when the apiserver issues no token: a pod must not start with an empty one. */
+  async serviceAccountToken(namespace: string, sa: string, audience: string | undefined, expirationSeconds: number | undefined): Promise<string> {
     const req = {
       apiVersion: 'authentication.k8s.io/v1',
       kind: 'TokenRequest',
       metadata: {},
       spec: { audiences: audience ? [audience] : [], expirationSeconds: expirationSeconds ?? 3600 },
     };
-    try {
-      const res = await this.client.createSubresource<{ status?: { token?: string } }>(R.serviceaccounts, namespace, sa, 'token', req, { timeoutMs: 10_000 });
-      return res.status?.token;
-    } catch {
-      return undefined;
-    }
+    const res = await this.client.createSubresource<{ status?: { token?: string } }>(R.serviceaccounts, namespace, sa, 'token', req, { timeoutMs: 10_000 });
+    const token = res.status?.token;
+    if (!token) throw new Error('the TokenRequest answer carries no token');
+    return token;
   }
 }
 

@@ -99,8 +99,14 @@ async function setupOne(pod: Pod, v: Volume, base: string, ctx: VolumeContext): 
         files.push(...projectDownwardAPI(pod, s.downwardAPI.items, mode, ctx));
       } else if (s.serviceAccountToken) {
         const sa = pod.spec.serviceAccountName ?? 'default';
-        const token = await ctx.objects.serviceAccountToken(ns, sa, s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds);
-        files.push({ path: safePath(s.serviceAccountToken.path), content: Buffer.from(token ?? ''), mode: mode ?? 0o644 });
+        let token: string;
+        try {
+          token = await ctx.objects.serviceAccountToken(ns, sa, s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds);
+        } catch (e) {
+          // as in Kubernetes, the pod waits (FailedMount, retried with backoff) rather than start with no token
+          throw new Error(`failed to fetch token: ${(e as Error).message}`);
+        }
+        files.push({ path: safePath(s.serviceAccountToken.path), content: Buffer.from(token), mode: mode ?? 0o644 });
       }
     }
     return { hostPath: await writeProjection(join(base, 'projected', v.name), files), readOnly: true };

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApiserver, removeDir, freePort, type Apiserver } from './harness.js';
+import { startApiserver, removeDir, freePort, waitFor, type Apiserver } from './harness.js';
 import {
-  adminClient, BUSYBOX, docker, ensureImages, httpGet, isRunningReady, podManifest, podsInfo, startKubelet, waitPod, type KubeletProc,
+  adminClient, BUSYBOX, docker, ensureImages, getPod, httpGet, isRunningReady, nodeContainers, podManifest, podsInfo, startKubelet, waitPod, type KubeletProc,
 } from './kubelet-harness.js';
 import { findResource } from '../../api/resources.js';
 import type { Pod } from '../../api/types/index.js';
@@ -22,6 +22,7 @@ const R = {
   secrets: findResource('', 'v1', 'secrets')!,
   pvs: findResource('', 'v1', 'persistentvolumes')!,
   pvcs: findResource('', 'v1', 'persistentvolumeclaims')!,
+  events: findResource('', 'v1', 'events')!,
 };
 
 before(async () => {
@@ -154,6 +155,23 @@ test('a missing configMap key keeps the container waiting with CreateContainerCo
   const p = await waitPod(client, 'badenv', 'CreateContainerConfigError', (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
   assert.equal(p.status!.containerStatuses![0].state!.waiting!.message, "couldn't find key nope in ConfigMap default/app-config");
   await client.delete(podsInfo, 'default', 'badenv', { gracePeriodSeconds: 0 });
+});
+
+test('a projected serviceAccountToken the apiserver cannot issue keeps the pod waiting with FailedMount, not an empty token', async () => {
+  await client.create(podsInfo, 'default', podManifest('satoken', kubelet.nodeName, {
+    containers: [{ name: 'app', image: BUSYBOX, command: ['sleep', '3600'], volumeMounts: [{ name: 'api', mountPath: '/var/run/secrets/api' }] }],
+    volumes: [{ name: 'api', projected: { sources: [{ serviceAccountToken: { path: 'token' } }, { configMap: { name: 'app-config', items: [{ key: 'MODE', path: 'mode' }] } }] } }],
+  }));
+  const failed = await waitFor('a FailedMount event for satoken', async () => {
+    const evs = await client.list(R.events, 'default', { fieldSelector: 'involvedObject.name=satoken' });
+    return evs.items.find((e) => (e as { reason?: string }).reason === 'FailedMount') as { message?: string } | undefined;
+  }, 30_000, 200);
+  assert.match(failed.message ?? '', /^MountVolume\.SetUp failed for volume "api" : failed to fetch token: /);
+  const p = await getPod(client, 'satoken');
+  assert.notEqual(p?.status?.phase, 'Running');
+  assert.equal(p?.status?.containerStatuses?.[0]?.state?.waiting?.reason ?? 'ContainerCreating', 'ContainerCreating');
+  assert.deepEqual(await nodeContainers(kubelet.nodeName, ['io.kubernetes.pod.name=satoken', 'io.kubernetes.container.name=app']), [], 'no app container was created');
+  await client.delete(podsInfo, 'default', 'satoken', { gracePeriodSeconds: 0 });
 });
 
 test('a PVC bound to a hostPath PV mounts the PV directory', async () => {
