@@ -129,5 +129,26 @@ test('nodeAdmission checks the bodies of creates: own Node, own Lease, mirror po
   assert.equal(nodeAdmission('w1', a('/api/v1/namespaces/kube-system/pods'), mirror('w1', true)), undefined);
   assert.match(nodeAdmission('w1', a('/api/v1/namespaces/kube-system/pods'), mirror('w2', true)) ?? '', /spec.nodeName/);
   assert.match(nodeAdmission('w1', a('/api/v1/namespaces/kube-system/pods'), mirror('w1', false)) ?? '', /only create mirror pods/);
+  const pods = a('/api/v1/namespaces/kube-system/pods');
+  const withSpec = (spec: Record<string, unknown>, meta: Partial<KubeObject['metadata']> = {}): KubeObject => {
+    const m = mirror('w1', true);
+    return { ...m, metadata: { ...m.metadata, ...meta }, spec: { ...(m.spec as object), ...spec } };
+  };
+  // what the kubelet sends: owned by its Node as controller
+  const ownedByNode = { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'w1', uid: 'u1', controller: true }] };
+  assert.equal(nodeAdmission('w1', pods, withSpec({}, ownedByNode)), undefined);
+  // a mirror pod naming an object would let the node read it through the node authorizer
+  assert.equal(nodeAdmission('w1', pods, withSpec({ volumes: [{ name: 'v', secret: { secretName: 'db' } }] })), 'node "w1" can not create pods that reference secrets');
+  assert.equal(nodeAdmission('w1', pods, withSpec({ imagePullSecrets: [{ name: 'reg' }] })), 'node "w1" can not create pods that reference secrets');
+  assert.equal(nodeAdmission('w1', pods, withSpec({ containers: [{ name: 'c', envFrom: [{ configMapRef: { name: 'cfg' } }] }] })), 'node "w1" can not create pods that reference configmaps');
+  assert.equal(nodeAdmission('w1', pods, withSpec({ volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] })), 'node "w1" can not create pods that reference persistentvolumeclaims');
+  assert.equal(nodeAdmission('w1', pods, withSpec({ serviceAccountName: 'builder' })), 'node "w1" can not create pods that reference a service account');
+  assert.equal(nodeAdmission('w1', pods, withSpec({}, { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: 'u' }] })),
+    'node "w1" can only create pods with an owner reference set to itself');
+  assert.equal(nodeAdmission('w1', pods, withSpec({}, { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'w1', uid: 'u1' }] })),
+    'node "w1" can only create pods with a controller owner reference set to itself');
+  assert.equal(nodeAdmission('w1', pods, withSpec({}, { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'w1', uid: 'u1', controller: true, blockOwnerDeletion: true }] })),
+    'node "w1" must not set blockOwnerDeletion on an owner reference');
+  assert.match(nodeAdmission('w1', pods, withSpec({}, { ownerReferences: [...ownedByNode.ownerReferences, ...ownedByNode.ownerReferences] })) ?? '', /single owner reference/);
   assert.equal(nodeAdmission('w1', a('/api/v1/namespaces/default/events'), { apiVersion: 'v1', kind: 'Event', metadata: { name: 'x' } }), undefined);
 });

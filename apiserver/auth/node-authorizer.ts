@@ -9,6 +9,7 @@ import { LOCAL_PATH_PROVISIONER } from '../../api/local-path.js';
 import { nodeSelectorMatches } from '../../api/node-selector.js';
 import type { NodeSelector } from '../../api/types/core.js';
 import type { NodeGraphView } from './node-graph.js';
+import { podReferences } from './pod-references.js';
 import type { RequestAttributes } from './request-attributes.js';
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
@@ -140,8 +141,32 @@ export function nodeAdmission(node: string, a: RequestAttributes, obj: KubeObjec
     case '/pods': {
       if (obj.metadata?.annotations?.[MIRROR_POD_ANNOTATION] === undefined) return `node "${node}" can only create mirror pods`;
       const bound = (obj.spec as { nodeName?: unknown } | undefined)?.nodeName;
-      return bound === node ? undefined : `node "${node}" can only create pods with spec.nodeName set to itself`;
+      if (bound !== node) return `node "${node}" can only create pods with spec.nodeName set to itself`;
+      return mirrorPodRestriction(node, obj);
     }
+  }
+  return undefined;
+}
+
+/**
+ * What a mirror pod may not carry. The node may read what pods bound to it refer to,
+ * so a mirror pod naming a Secret, ConfigMap or claim would hand the node that object;
+ * and it may only be owned (as a controller) by the node itself.
+ */
+function mirrorPodRestriction(node: string, pod: KubeObject): string | undefined {
+  const owners = pod.metadata.ownerReferences ?? [];
+  if (owners.length > 1) return `node "${node}" can only create pods with a single owner reference set to itself`;
+  const [owner] = owners;
+  if (owner) {
+    if (owner.apiVersion !== 'v1' || owner.kind !== 'Node' || owner.name !== node) return `node "${node}" can only create pods with an owner reference set to itself`;
+    if (owner.controller !== true) return `node "${node}" can only create pods with a controller owner reference set to itself`;
+    if (owner.blockOwnerDeletion === true) return `node "${node}" must not set blockOwnerDeletion on an owner reference`;
+  }
+  const spec = pod.spec as { serviceAccountName?: string; serviceAccount?: string } | undefined;
+  if (spec?.serviceAccountName || spec?.serviceAccount) return `node "${node}" can not create pods that reference a service account`;
+  const refs = podReferences(pod);
+  for (const kind of ['secrets', 'configmaps', 'persistentvolumeclaims'] as const) {
+    if (refs.some((r) => r.startsWith(`${kind}/`))) return `node "${node}" can not create pods that reference ${kind}`;
   }
   return undefined;
 }

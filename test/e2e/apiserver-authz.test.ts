@@ -134,6 +134,14 @@ test('a node reads its pods and the secrets they use, writes its own Node, Lease
     spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'x' }] } } },
   }))).code, 403);
   assert.equal((await failure(w1.create(R.pods, NS, pod('sneaky', 'w1')))).code, 403, 'only mirror pods');
+  // a mirror pod naming another node's Secret would make that Secret readable to w1: refused
+  const stealer = pod('stealer', 'w1', { volumes: [{ name: 's', secret: { secretName: 'w2-secret' } }] });
+  stealer.metadata.annotations = { 'kubernetes.io/config.mirror': 'x' };
+  const steal = await failure(w1.create(R.pods, NS, stealer));
+  assert.equal(steal.code, 403);
+  assert.equal(steal.message,
+    'pods "stealer" is forbidden: User "system:node:w1" cannot create resource "pods" in API group "" in the namespace "default": node "w1" can not create pods that reference secrets');
+  assert.equal((await failure(w1.get(R.secrets, NS, 'w2-secret'))).code, 403, 'the Secret stays out of reach');
   assert.equal((await failure(w1.request({ method: 'GET', path: `/api/v1/namespaces/${NS}/pods/on-w1/log` }))).code, 403);
 
   await w1.delete(R.pods, NS, 'on-w1', { gracePeriodSeconds: 0 });
