@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseNodeLabels, parseTaints } from './registration-flags.js';
+import { parseNodeLabels, parseTaints, withoutLegacyInitLabel } from './registration-flags.js';
 
 test('parseTaints reads key=value:Effect and key:Effect lists', () => {
   assert.deepEqual(parseTaints('node-role.kubernetes.io/control-plane:NoSchedule'), [
@@ -37,4 +37,13 @@ test('parseNodeLabels refuses labels a node may not set on itself, as the kubele
   assert.throws(() => parseNodeLabels('zone=a,node-role.kubernetes.io/control-plane='),
     /--node-labels: a node may not set node-role\.kubernetes\.io\/control-plane on itself.*kubectl label node/);
   assert.throws(() => parseNodeLabels('node-restriction.kubernetes.io/pci=true'), /node-restriction\.kubernetes\.io\/pci/);
+});
+
+test('the control-plane label older kubelite init passed to its kubelet is dropped, not refused; nothing else is', () => {
+  assert.deepEqual(withoutLegacyInitLabel('node-role.kubernetes.io/control-plane='), { spec: '', dropped: true });
+  assert.deepEqual(withoutLegacyInitLabel('zone=a, node-role.kubernetes.io/control-plane=,rack=r1'), { spec: 'zone=a,rack=r1', dropped: true });
+  assert.deepEqual(withoutLegacyInitLabel('zone=a'), { spec: 'zone=a', dropped: false });
+  // any other value of the label is a user's explicit request: parseNodeLabels refuses it
+  assert.deepEqual(withoutLegacyInitLabel('node-role.kubernetes.io/control-plane=yes'), { spec: 'node-role.kubernetes.io/control-plane=yes', dropped: false });
+  assert.throws(() => parseNodeLabels(withoutLegacyInitLabel('node-role.kubernetes.io/control-plane=yes').spec), /may not set/);
 });

@@ -44,6 +44,21 @@ export function parseTaints(spec: string, flag = '--register-with-taints'): Tain
 }
 
 /**
+ * What `kubelite init` passed to the control plane's kubelet before nodes were kept
+ * from labelling themselves; it is still in the host.json and kubelite.env of hosts
+ * set up then. init now sets that label with the admin credentials, so the kubelet
+ * drops this one entry (the caller warns) instead of refusing to start after an upgrade.
+ */
+export const LEGACY_INIT_NODE_LABEL = 'node-role.kubernetes.io/control-plane=';
+
+/** `spec` without the legacy init label, and whether it was there. */
+export function withoutLegacyInitLabel(spec: string): { spec: string; dropped: boolean } {
+  const items = spec.split(',').map((s) => s.trim()).filter(Boolean);
+  const kept = items.filter((i) => i !== LEGACY_INIT_NODE_LABEL);
+  return { spec: kept.join(','), dropped: kept.length !== items.length };
+}
+
+/**
  * `k=v,k2=v2` (empty values allowed) → labels. Like the kubelet, refuses labels its
  * node could not set on itself (node-role.kubernetes.io/*, other kubernetes.io and
  * k8s.io labels outside the kubelet's set): the apiserver would refuse them anyway,

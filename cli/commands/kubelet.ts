@@ -50,9 +50,13 @@ Examples:
         process.exit(0);
       }
       if (!o.kubeconfig) throw new Error("required option '--kubeconfig <file>' not specified");
-      const { parseNodeLabels, parseTaints } = await import('../../kubelet/registration-flags.js');
+      const { parseNodeLabels, parseTaints, withoutLegacyInitLabel, LEGACY_INIT_NODE_LABEL } = await import('../../kubelet/registration-flags.js');
       const registerWithTaints = parseTaints(o.registerWithTaints ?? '');
-      const nodeLabels = parseNodeLabels(o.nodeLabels ?? '');
+      const legacy = withoutLegacyInitLabel(o.nodeLabels ?? '');
+      if (legacy.dropped) {
+        logger.warn({ label: LEGACY_INIT_NODE_LABEL }, '--node-labels: a node may not label itself a control plane; ignoring this label (kubelite init sets it with the admin credentials). Remove it from the kubelet\'s arguments');
+      }
+      const nodeLabels = parseNodeLabels(legacy.spec);
       if (o.iptablesMasqueradeBit < 0 || o.iptablesMasqueradeBit > 31) throw new Error('--iptables-masquerade-bit must be 0..31');
       const { run } = await import('../../kubelet/main.js');
       let closing: (() => Promise<void>) | undefined;
