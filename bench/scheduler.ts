@@ -314,6 +314,14 @@ async function schedulerFinalStats(proc: Proc): Promise<Record<string, unknown> 
   return last;
 }
 
+/** Waits until a component's log has `line` (its caches synced); fails with the log if it exits first. */
+async function waitForLogLine(proc: Proc, name: string, line: string): Promise<void> {
+  await waitFor(`${name}: "${line}"`, async () => {
+    if (proc.child.exitCode !== null) throw new Error(`${name} exited: ${await readFile(proc.logFile, 'utf8')}`);
+    return (await readFile(proc.logFile, 'utf8')).includes(line);
+  }, 60_000, 100);
+}
+
 /** The apiserver's /metrics text; empty when it cannot be read. */
 async function readMetrics(client: RestClient): Promise<string> {
   return String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
@@ -407,19 +415,10 @@ async function main(): Promise<void> {
       procs.push(cm);
       sampler.add('controller-manager', cm.child.pid);
     }
-    await waitFor('scheduler caches synced', async () => {
-      if (scheduler.child.exitCode !== null) throw new Error(`scheduler exited: ${await readFile(scheduler.logFile, 'utf8')}`);
-      return (await readFile(scheduler.logFile, 'utf8')).includes('scheduling started');
-    }, 60_000, 100);
+    await waitForLogLine(scheduler, 'scheduler', 'scheduling started');
     // The controller-manager's start-up (loading modules, listing every resource) is not
     // the work being measured: the clock starts once its controllers run, as for the scheduler.
-    if (cm) {
-      const cmProc = cm;
-      await waitFor('controller-manager caches synced', async () => {
-        if (cmProc.child.exitCode !== null) throw new Error(`controller-manager exited: ${await readFile(cmProc.logFile, 'utf8')}`);
-        return (await readFile(cmProc.logFile, 'utf8')).includes('caches synced; starting controllers');
-      }, 60_000, 100);
-    }
+    if (cm) await waitForLogLine(cm, 'controller-manager', 'caches synced; starting controllers');
 
     const metrics0 = await readMetrics(client);
     const requests0 = requestCounts(metrics0);

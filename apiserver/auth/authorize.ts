@@ -4,7 +4,7 @@
 // for a certificate; anonymous requests may only read the cluster-info ConfigMap.
 import { ApiError, statusOf } from '../../api/errors.js';
 import type { UserInfo } from './authenticate.js';
-import { authorizeNode, nodeAdmission, nodeNameOf, type Decision } from './node-authorizer.js';
+import { authorizeNode, nodeAdmission, nodeIdentity, nodeNameOf, NODES_GROUP, type Decision } from './node-authorizer.js';
 import type { KubeObject } from '../../api/meta.js';
 import type { NodeGraphView } from './node-graph.js';
 import type { RequestAttributes } from './request-attributes.js';
@@ -14,7 +14,6 @@ export type { Decision };
 export const ANONYMOUS_USER = 'system:anonymous';
 export const UNAUTHENTICATED_GROUP = 'system:unauthenticated';
 export const MASTERS_GROUP = 'system:masters';
-export const NODES_GROUP = 'system:nodes';
 export const BOOTSTRAPPERS_GROUP = 'system:bootstrappers';
 export const CLUSTER_INFO = { namespace: 'kube-public', name: 'cluster-info' };
 
@@ -62,8 +61,8 @@ export function authorize(user: UserInfo, a: RequestAttributes, graph: NodeGraph
 /** Checks on a create's body after authorization (the NodeRestriction part): the reason to refuse, or undefined. */
 export function admitCreate(user: UserInfo, a: RequestAttributes, obj: KubeObject): string | undefined {
   if (user.groups.includes(MASTERS_GROUP)) return undefined;
-  const node = nodeNameOf(user.name);
-  return node !== undefined && user.groups.includes(NODES_GROUP) ? nodeAdmission(node, a, obj) : undefined;
+  const node = nodeIdentity(user);
+  return node !== undefined ? nodeAdmission(node, a, obj) : undefined;
 }
 
 /** The 403 Kubernetes answers, word for word: `pods "x" is forbidden: User "u" cannot delete resource "pods" in API group "" in the namespace "ns": why`. */

@@ -28,9 +28,17 @@ const READABLE = new Set([
   'storage.k8s.io/storageclasses', 'storage.k8s.io/csidrivers', 'storage.k8s.io/csinodes', 'storage.k8s.io/volumeattachments',
 ]);
 
+export const NODES_GROUP = 'system:nodes';
+
 /** user name system:node:<n> → n */
 export function nodeNameOf(user: string): string | undefined {
   return user.startsWith('system:node:') && user.length > 'system:node:'.length ? user.slice('system:node:'.length) : undefined;
+}
+
+/** The node a user acts as (user system:node:<n> in group system:nodes), if any. */
+export function nodeIdentity(user: { name: string; groups: readonly string[] }): string | undefined {
+  const node = nodeNameOf(user.name);
+  return node !== undefined && user.groups.includes(NODES_GROUP) ? node : undefined;
 }
 
 export function authorizeNode(node: string, a: RequestAttributes, graph: NodeGraphView): Decision {

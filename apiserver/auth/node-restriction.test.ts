@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/meta.js';
-import { nodeIdentity, nodeWriteRestriction } from './node-restriction.js';
+import { nodeIdentity } from './node-authorizer.js';
+import { nodeWriteRestriction } from './node-restriction.js';
 
 const node = (labels: Record<string, string> = {}, spec: Record<string, unknown> = {}, extra: Partial<KubeObject['metadata']> = {}): KubeObject => ({
   apiVersion: 'v1', kind: 'Node', metadata: { name: 'w1', labels, ...extra }, spec,

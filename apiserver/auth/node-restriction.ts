@@ -7,14 +7,6 @@
 import type { KubeObject } from '../../api/meta.js';
 import { labelsForbiddenToNodes, modifiedLabelKeys } from '../../api/node-labels.js';
 import { semanticEqual } from '../../api/validation/field.js';
-import { NODES_GROUP } from './authorize.js';
-import { nodeNameOf } from './node-authorizer.js';
-
-/** The node a user acts as (user system:node:<n> in group system:nodes), if any. */
-export function nodeIdentity(user: { name: string; groups: readonly string[] }): string | undefined {
-  const node = nodeNameOf(user.name);
-  return node !== undefined && user.groups.includes(NODES_GROUP) ? node : undefined;
-}
 
 /**
  * Why node `node` may not write `next` over `cur` (undefined: a create), in

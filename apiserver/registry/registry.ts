@@ -24,7 +24,8 @@ import { checkShape, formatShapeError, pruneUnknownFields, unknownFieldMessages 
 import { toScale } from './scale.js';
 import { NamespaceLifecycle } from './namespaces.js';
 import { admitPod, type PodAdmissionOptions } from './pod-admission.js';
-import { nodeIdentity, nodeWriteRestriction } from '../auth/node-restriction.js';
+import { nodeIdentity } from '../auth/node-authorizer.js';
+import { nodeWriteRestriction } from '../auth/node-restriction.js';
 import { admitPersistentVolumeClaim } from './default-storage-class.js';
 import { applyApproval, applyStatus, requestParseErrors, setRequester, statusErrors } from './csr.js';
 
