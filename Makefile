@@ -1,6 +1,9 @@
 # kubelite: the two commands a new user runs are `make up` and `make test`.
 SHELL := /bin/bash
 NODE_MODULES_STAMP := node_modules/.package-lock.json
+# kubelite runs on the Node.js LTS that `npm ci` installs (package.json's "node"
+# dependency): every recipe finds it first. The machine's own node only has to run npm.
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
 
 .PHONY: all deps build up down test test-unit test-e2e bench clean docker node-image cluster-up cluster-down
 

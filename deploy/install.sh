@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs kubelite on a Debian/Ubuntu host from this checkout: the packages the
 # node components need (Docker, iptables, nftables, iproute2, a C compiler for the
-# pause image), Node.js >= 20 when apt has it, the npm dependencies, the build,
-# a copy under /opt/kubelite and the /usr/local/bin/kubelite launcher the systemd
-# units (deploy/systemd) run. Then: `kubelite init ...` on the master, the printed
+# pause image), Node.js >= 20 when apt has it (only to run npm), the npm
+# dependencies, which include the Node.js LTS kubelite runs on (package.json's "node"),
+# the build, a copy under /opt/kubelite and the /usr/local/bin/kubelite launcher the
+# systemd units (deploy/systemd) run on that Node.js. Then: `kubelite init ...` on the master, the printed
 # `kubelite join ...` on each worker. Idempotent: rerun it to upgrade.
 #
 # The unit files go to --unit-dir (/etc/systemd/system) disabled: init enables the
@@ -56,7 +57,6 @@ fi
 
 [ "$(node_major)" -ge 20 ] || die "Node.js >= 20 is needed (found $(node --version 2>/dev/null || echo none))"
 command -v npm >/dev/null 2>&1 || die "npm is missing"
-NODE_BIN="$(command -v node)"
 # must match cli/up/daemon-node-flags.ts (a unit test checks)
 DAEMON_NODE_FLAGS="--max-semi-space-size=64 --single-threaded-gc"
 
@@ -74,6 +74,9 @@ for f in dist bin deploy scripts docs package.json package-lock.json README.md; 
   [ -e "$SRC/$f" ] && cp -a "$SRC/$f" "$STAGE/"
 done
 (cd "$STAGE" && npm ci --omit=dev --no-audit --no-fund --loglevel=error)
+# the runtime npm ci installed (package.json's "node"), not the machine's older node
+NODE_BIN="$PREFIX/node_modules/node/bin/node"
+[ -x "$STAGE/node_modules/node/bin/node" ] || die "npm ci did not install Node.js into $STAGE/node_modules/node"
 if [ -d "$PREFIX" ]; then rm -rf "$PREFIX.old"; mv "$PREFIX" "$PREFIX.old"; fi
 mv "$STAGE" "$PREFIX"
 rm -rf "$PREFIX.old"

@@ -5,11 +5,12 @@
 # containers bind-mount the repository (dist, node_modules, bin) at /opt/kubelite.
 #
 # Two ways, picked automatically (KUBELITE_NODE_IMAGE_METHOD=dockerfile|debootstrap forces one):
-#  - dockerfile:  `docker build` of deploy/compose/Dockerfile (FROM node:20-bookworm),
+#  - dockerfile:  `docker build` of deploy/compose/Dockerfile (FROM node:26-bookworm),
 #                 when that base image can be pulled;
 #  - debootstrap: offline from the Debian mirror apt already uses: debootstrap
 #                 --variant=minbase, chroot apt-get install, `docker import` as a base
-#                 image, then /usr/bin/node and the entrypoint committed on top.
+#                 image, then the Node.js `npm ci` installed (node_modules/node) and the
+#                 entrypoint committed on top.
 #                 The root file system tarball is cached in $KUBELITE_CACHE_DIR
 #                 (/var/cache/kubelite), so a rebuild takes seconds.
 # The version is a hash of everything that goes into the image; an image with that
@@ -19,14 +20,17 @@ here=$(cd "$(dirname "$0")" && pwd)
 CACHE_DIR=${KUBELITE_CACHE_DIR:-/var/cache/kubelite}
 SUITE=bookworm
 # What the node needs: dockerd (docker.io), what kubelet/proxy exec (ip, iptables,
-# iptables-save/-restore, nft, mount), ps for debugging, the registry service.
-PACKAGES="docker.io iptables nftables iproute2 procps ca-certificates docker-registry"
+# iptables-save/-restore, nft, mount), ps for debugging, the registry service, and
+# libatomic1, which the official Node.js binaries link against.
+PACKAGES="docker.io iptables nftables iproute2 procps ca-certificates docker-registry libatomic1"
 force=0
 [ "${1:-}" = "--force" ] && force=1
 
 log() { echo "build-node-image: $*" >&2; }
 
-node_bin=$(command -v node)
+# the Node.js kubelite runs on (package.json's "node"), as a file: docker cp copies symlinks as they are
+node_bin=$(readlink -f "$here/../../node_modules/node/bin/node" 2>/dev/null || true)
+[ -x "$node_bin" ] || { log "$here/../../node_modules/node/bin/node is missing: run npm ci first"; exit 1; }
 node_version=$("$node_bin" --version)
 version=$(cat "$here/build-node-image.sh" "$here/Dockerfile" "$here/entrypoint.sh" | { cat; echo "$node_version $PACKAGES"; } | sha256sum | cut -c1-12)
 IMAGE=${KUBELITE_NODE_IMAGE:-kubelite.local/node:$version}
@@ -40,7 +44,7 @@ start=$(date +%s%N)
 
 method=${KUBELITE_NODE_IMAGE_METHOD:-}
 if [ -z "$method" ]; then
-  if docker image inspect node:20-bookworm >/dev/null 2>&1 || timeout 60 docker pull -q node:20-bookworm >/dev/null 2>&1; then
+  if docker image inspect node:26-bookworm >/dev/null 2>&1 || timeout 60 docker pull -q node:26-bookworm >/dev/null 2>&1; then
     method=dockerfile
   else
     method=debootstrap

@@ -237,7 +237,7 @@ export class TestProxy {
   /** Stops the proxy and runs `kubelite proxy --cleanup` for its names; throws when that fails. */
   async cleanup(): Promise<void> {
     await this.proc?.kill();
-    const r = await run('node', [KUBELITE, 'proxy', '--cleanup', ...this.names()]);
+    const r = await run(process.execPath, [KUBELITE, 'proxy', '--cleanup', ...this.names()]);
     assert.equal(r.code, 0, r.stderr + r.stdout);
     this.cleanedUp = true;
   }

@@ -272,7 +272,7 @@ describe('proxy (ipvs mode)', () => {
       t.skip('this kernel has IPVS');
       return;
     }
-    const r = await run('node', [KUBELITE, 'proxy', '--kubeconfig', '/nonexistent', '--mode', 'ipvs', '--metrics-bind-address', '']);
+    const r = await run(process.execPath, [KUBELITE, 'proxy', '--kubeconfig', '/nonexistent', '--mode', 'ipvs', '--metrics-bind-address', '']);
     assert.equal(r.code, 1);
     const lines = r.stderr.trim().split('\n');
     assert.equal(lines.length, 1, r.stderr);
