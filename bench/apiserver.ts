@@ -11,6 +11,7 @@ import { findResource } from '../api/resources.js';
 import type { KubeObject } from '../api/meta.js';
 import { startApiserver, removeDir } from '../test/e2e/harness.js';
 import { watchStream } from '../client/watch.js';
+import { requireProjectRuntime } from './lib/runtime.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -114,6 +115,7 @@ async function watchLatency(client: RestClient, ns: string): Promise<{ p50: numb
 }
 
 async function main(): Promise<void> {
+  requireProjectRuntime();
   const api = await startApiserver();
   try {
     const client = new RestClient(loadKubeconfig({ path: api.kubeconfig }));

@@ -16,6 +16,7 @@ import { watchStream } from '../client/watch.js';
 import { startApiserver, removeDir, type Apiserver } from '../test/e2e/harness.js';
 import { bridgeName } from '../kubelet/pod-net/link.js';
 import { adminClient, BUSYBOX, ensureImages, podsInfo, removeNodeContainers, startKubelet } from '../test/e2e/kubelet-harness.js';
+import { requireProjectRuntime } from './lib/runtime.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -136,6 +137,7 @@ async function measure(api: Apiserver, client: RestClient, mode: string): Promis
 }
 
 async function main(): Promise<void> {
+  requireProjectRuntime();
   await ensureImages();
   const api = await startApiserver();
   const client = adminClient(api);

@@ -5,6 +5,8 @@
 // of each process, and whether any pod was bound twice.
 //   node dist/bench/scheduler.js [--nodes 1000] [--pods 10000] [--per-deployment 100]
 //     [--lease-renew-ms 10000] [--binds-in-flight 64] [--timeout-s 300] [--profile apiserver,scheduler,controller-manager] [--keep]
+//     [--init-pods 1000]  pods placed before the measured ones and not counted, as scheduler_perf's
+//                  initPods (SchedulingBasic/5000Nodes: 1,000); 0 measures freshly started processes
 //     [--direct]   create pods directly, without the controller-manager
 //     [--backlog]  create all pods directly first, then start the scheduler and time the drain
 import { spawn, spawnSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import { schedulePod } from '../scheduler/framework.js';
 import { newPodInfo } from '../scheduler/pod-info.js';
 import { defaultProfile } from '../scheduler/plugins/index.js';
 import { DAEMON_NODE_FLAGS } from '../cli/up/daemon-node-flags.js';
+import { requireProjectRuntime } from './lib/runtime.js';
 
 // ---- flags ----
 
@@ -50,11 +53,18 @@ const KEEP = flags.get('keep') === 'true';
 const DIRECT = flags.get('direct') === 'true';
 /** create every pod before the scheduler starts, then time how fast it drains the backlog */
 const BACKLOG = flags.get('backlog') === 'true';
+/**
+ * Pods created (through Deployments) and Running before the measurement starts, as
+ * scheduler_perf's initPods: the measured pods then meet warmed-up processes and nodes
+ * that already hold pods, as in a cluster that has been running.
+ */
+const INIT_PODS = num('init-pods', 1000);
 
 const podsInfo = findResource('', 'v1', 'pods')!;
 const nsInfo = findResource('', 'v1', 'namespaces')!;
 const deploymentsInfo = findResource('apps', 'v1', 'deployments')!;
 const NAMESPACE = 'bench';
+const INIT_NAMESPACE = 'bench-init';
 
 // ---- process figures from /proc ----
 
@@ -148,11 +158,11 @@ const CONTAINER = {
   resources: { requests: { cpu: '10m', memory: '16Mi' } },
 };
 
-function deployment(i: number, replicas: number): Deployment {
+function deployment(i: number, replicas: number, namespace = NAMESPACE): Deployment {
   const labels = { app: `bench-${i}` };
   return {
     apiVersion: 'apps/v1', kind: 'Deployment',
-    metadata: { name: `bench-${i}`, namespace: NAMESPACE, labels },
+    metadata: { name: `bench-${i}`, namespace, labels },
     spec: { replicas, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [CONTAINER] } } },
   } as Deployment;
 }
@@ -323,6 +333,23 @@ async function waitForLogLine(proc: Proc, name: string, line: string): Promise<v
 }
 
 /** The apiserver's /metrics text; empty when it cannot be read. */
+/**
+ * Waits until the apiserver has seen no new request (Lease heartbeats aside) for 2 s, at
+ * most 60 s; returns the request counts then and how long it took.
+ */
+async function waitForQuietApiserver(client: RestClient, from: Map<string, number>): Promise<{ requests: Map<string, number>; seconds: number }> {
+  const started = performance.now();
+  let requests = from;
+  for (let quiet = 0; quiet < 2 && performance.now() - started < 60_000;) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const next = requestCounts(await readMetrics(client));
+    const grew = [...next].some(([k, n]) => !k.endsWith(' leases') && n > (requests.get(k) ?? 0));
+    quiet = grew ? 0 : quiet + 1;
+    requests = next;
+  }
+  return { requests, seconds: (performance.now() - started) / 1000 };
+}
+
 async function readMetrics(client: RestClient): Promise<string> {
   return String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
 }
@@ -356,6 +383,7 @@ function requestCounts(text: string): Map<string, number> {
 }
 
 async function main(): Promise<void> {
+  requireProjectRuntime();
   const cycles = cycleThroughput();
   const cmAvailable = !DIRECT && !BACKLOG && controllerManagerAvailable();
   const useCM = cmAvailable;
@@ -369,15 +397,18 @@ async function main(): Promise<void> {
   const sampler = new ProcSampler();
   sampler.add('apiserver', api.proc.child.pid);
 
+  // measured pods, and the warm-up pods (--init-pods) apart from them
   const bound = new Map<string, number>();
   const running = new Map<string, number>();
+  const initBound = new Map<string, number>();
+  const initRunning = new Map<string, number>();
   let rebinds = 0;
   const fleet = new HollowNodeFleet(client, { count: NODES, leaseRenewMs: LEASE_RENEW_MS }, {
     bound: (p, previous) => {
       if (previous) rebinds++;
-      else bound.set(p.metadata.uid ?? '', performance.now());
+      else (p.metadata.namespace === INIT_NAMESPACE ? initBound : bound).set(p.metadata.uid ?? '', performance.now());
     },
-    running: (p) => running.set(p.metadata.uid ?? '', performance.now()),
+    running: (p) => (p.metadata.namespace === INIT_NAMESPACE ? initRunning : running).set(p.metadata.uid ?? '', performance.now()),
   });
   const stopFleet = new AbortController();
 
@@ -419,6 +450,23 @@ async function main(): Promise<void> {
     // The controller-manager's start-up (loading modules, listing every resource) is not
     // the work being measured: the clock starts once its controllers run, as for the scheduler.
     if (cm) await waitForLogLine(cm, 'controller-manager', 'caches synced; starting controllers');
+
+    let warmUp: { deployments: number; bindWindowS: number; allRunningS: number; quietS: number } | undefined;
+    if (useCM && INIT_PODS > 0) {
+      const initDeployments = Math.ceil(INIT_PODS / PER_DEPLOYMENT);
+      log(`warm-up: ${INIT_PODS} pods from ${initDeployments} Deployments in ${INIT_NAMESPACE}, not counted`);
+      await client.create(nsInfo, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: INIT_NAMESPACE } });
+      const tw = performance.now();
+      await inParallel(initDeployments, Math.min(CREATE_CONCURRENCY, initDeployments), async (i) => {
+        await client.create(deploymentsInfo, INIT_NAMESPACE, deployment(i, Math.min(PER_DEPLOYMENT, INIT_PODS - i * PER_DEPLOYMENT), INIT_NAMESPACE));
+      });
+      await waitFor('all warm-up pods Running', () => initRunning.size >= INIT_PODS, TIMEOUT_S * 1000, 50);
+      const allRunningS = (performance.now() - tw) / 1000;
+      // the warm-up's trailing work (events, status updates) must not land in the measured window
+      const quiet = await waitForQuietApiserver(client, requestCounts(await readMetrics(client)));
+      const times = [...initBound.values()].sort((a, b) => a - b);
+      warmUp = { deployments: initDeployments, bindWindowS: (times[times.length - 1] - times[0]) / 1000, allRunningS, quietS: quiet.seconds };
+    }
 
     const metrics0 = await readMetrics(client);
     const requests0 = requestCounts(metrics0);
@@ -472,16 +520,7 @@ async function main(): Promise<void> {
     // wait until the apiserver stops seeing new requests beyond the lease heartbeats,
     // and count the CPU again, so the per-pod figures can include it.
     const inWindow = new Map([...figures].map(([name, p]) => [name, p.cpuSeconds] as const));
-    const tTail = performance.now();
-    let requestsTail = requests1;
-    for (let quiet = 0; quiet < 2 && performance.now() - tTail < 60_000;) {
-      await new Promise((r) => setTimeout(r, 1000));
-      const next = requestCounts(await readMetrics(client));
-      const grew = [...next].some(([k, n]) => !k.endsWith(' leases') && n > (requestsTail.get(k) ?? 0));
-      quiet = grew ? 0 : quiet + 1;
-      requestsTail = next;
-    }
-    const tailS = (performance.now() - tTail) / 1000;
+    const { requests: requestsTail, seconds: tailS } = await waitForQuietApiserver(client, requests1);
     sampler.sample();
     const withTail = new Map([...figures].map(([name, p]) => [name, p.cpuSeconds] as const));
     for (const [name, cpu] of inWindow) figures.get(name)!.cpuSeconds = cpu;
@@ -517,6 +556,10 @@ async function main(): Promise<void> {
     const out: string[] = [];
     out.push(`kubelite scheduler benchmark: ${NODES} hollow nodes, ${PODS} pods (${process.platform}, ${cpus().length} cores, node ${process.version})`);
     out.push(`  pods: ${mode}; each requests 10m cpu / 16Mi memory`);
+    out.push(warmUp
+      ? `  warm-up, not counted (scheduler_perf's initPods; --init-pods 0 measures cold processes): ${INIT_PODS} pods from ${warmUp.deployments} Deployments ` +
+        `bound at ${f(initBound.size / warmUp.bindWindowS, 0)} pods/s, all Running in ${f(warmUp.allRunningS)} s, apiserver quiet ${f(warmUp.quietS)} s later; they stay on the nodes`
+      : `  warm-up: none (${useCM ? '--init-pods 0' : 'needs the controller-manager'}): the measured pods meet freshly started processes`);
     out.push(`  hollow nodes: registered in ${f(registerS)} s; fake kubelets share one pod watch; node Lease renewals every ${LEASE_RENEW_MS ? `${LEASE_RENEW_MS / 1000} s` : 'never'}`);
     out.push(BACKLOG
       ? `  created: ${PODS} pods in ${f(createdS)} s (${f(PODS / createdS, 0)}/s, ${CREATE_CONCURRENCY} concurrent creates) before the scheduler started`

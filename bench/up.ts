@@ -13,6 +13,7 @@ import { RestClient } from '../client/rest.js';
 import { KUBELITE, sleep } from '../test/e2e/harness.js';
 import { ensureImages } from '../test/e2e/kubelet-harness.js';
 import { UpCluster } from '../test/e2e/up-harness.js';
+import { requireProjectRuntime } from './lib/runtime.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i].replace(/^--/, ''), process.argv[i + 1]);
@@ -48,6 +49,7 @@ function printMemory(label: string, m: Map<string, number>): void {
 const s = (ms: number | undefined) => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
 
 async function main(): Promise<void> {
+  requireProjectRuntime();
   console.log(`kubelite up: cold start and memory; ${new Date().toISOString()}; load average ${(await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ')}`);
   await ensureImages();
   const c = new UpCluster();
