@@ -332,7 +332,6 @@ async function waitForLogLine(proc: Proc, name: string, line: string): Promise<v
   }, 60_000, 100);
 }
 
-/** The apiserver's /metrics text; empty when it cannot be read. */
 /**
  * Waits until the apiserver has seen no new request (Lease heartbeats aside) for 2 s, at
  * most 60 s; returns the request counts then and how long it took.
@@ -350,6 +349,7 @@ async function waitForQuietApiserver(client: RestClient, from: Map<string, numbe
   return { requests, seconds: (performance.now() - started) / 1000 };
 }
 
+/** The apiserver's /metrics text; empty when it cannot be read. */
 async function readMetrics(client: RestClient): Promise<string> {
   return String(await client.request<string>({ method: 'GET', path: '/metrics', accept: 'text/plain' }).catch(() => ''));
 }

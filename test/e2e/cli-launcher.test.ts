@@ -8,27 +8,28 @@ import { copyFile, mkdir, readFile, readlink, realpath, rm, writeFile } from 'no
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import https from 'node:https';
-import { freePort, KUBELITE, REPO, run, tempDir, waitFor } from './harness.js';
+import { freePort, KUBELITE, REPO, requiredNode, run, tempDir, waitFor } from './harness.js';
 
 const SYSTEM_NODE = '/usr/bin/node';
 const PINNED = join(REPO, 'node_modules', 'node', 'bin', 'node');
 const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines: { node: string }; dependencies: Record<string, string> };
-const MINIMUM = Number(/>=\s*(\d+)/.exec(pkg.engines.node)?.[1]);
+const { major: MINIMUM } = requiredNode();
 
-function majorOf(node: string): number | undefined {
+/** `process.version` of a node binary, without the leading v; undefined when there is none */
+function versionOf(node: string): string | undefined {
   if (!existsSync(node)) return undefined;
   const r = spawnSync(node, ['-p', 'process.versions.node'], { encoding: 'utf8' });
-  return r.status === 0 ? Number(r.stdout.split('.')[0]) : undefined;
+  return r.status === 0 ? r.stdout.trim() : undefined;
 }
-const systemMajor = majorOf(SYSTEM_NODE);
-const skip = systemMajor !== undefined && systemMajor < MINIMUM ? false : `${SYSTEM_NODE} is not a Node.js older than ${MINIMUM}`;
+const systemVersion = versionOf(SYSTEM_NODE);
+const skip = systemVersion !== undefined && Number(systemVersion.split('.')[0]) < MINIMUM ? false : `${SYSTEM_NODE} is not a Node.js older than ${MINIMUM}`;
 
 test('package.json pins a Node.js that meets its own engines, and npm ci installed it', () => {
   assert.ok(MINIMUM >= 20, `engines.node is "${pkg.engines.node}"`);
   const pinnedVersion = pkg.dependencies.node;
   assert.match(pinnedVersion ?? '', /^\d+\.\d+\.\d+$/, 'the "node" dependency is an exact version');
   assert.ok(Number(pinnedVersion!.split('.')[0]) >= MINIMUM);
-  assert.equal(spawnSync(PINNED, ['--version'], { encoding: 'utf8' }).stdout.trim(), `v${pinnedVersion}`);
+  assert.equal(versionOf(PINNED), pinnedVersion);
   // make's recipes, and so this test runner, run on it
   assert.equal(process.version, `v${pinnedVersion}`);
 });
@@ -36,7 +37,7 @@ test('package.json pins a Node.js that meets its own engines, and npm ci install
 test('an older node runs the CLI on the pinned Node.js and passes its exit code on', { skip }, async () => {
   const r = await run(SYSTEM_NODE, [KUBELITE, 'version', '--client', '-o', 'json']);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(JSON.parse(r.stdout).clientVersion.goVersion, `node${spawnSync(PINNED, ['--version'], { encoding: 'utf8' }).stdout.trim()}`);
+  assert.equal(JSON.parse(r.stdout).clientVersion.goVersion, `nodev${versionOf(PINNED)}`);
   const bad = await run(SYSTEM_NODE, [KUBELITE, 'get', 'pods', '--kubeconfig', '/nonexistent/kubeconfig']);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /^error: kubeconfig \/nonexistent\/kubeconfig: ENOENT/);
@@ -93,7 +94,7 @@ test('without the pinned Node.js an older node gets a one-line error; a new enou
     const old = await run(SYSTEM_NODE, [join(root, 'bin', 'kubelite'), 'version']);
     assert.equal(old.code, 1);
     assert.equal(old.stdout, '');
-    assert.equal(old.stderr, `kubelite: needs Node.js ${pkg.engines.node} (this is v${spawnSync(SYSTEM_NODE, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim()}); run 'npm ci' in ${root}, which installs it into node_modules\n`);
+    assert.equal(old.stderr, `kubelite: needs Node.js ${pkg.engines.node} (this is v${systemVersion}); run 'npm ci' in ${root}, which installs it into node_modules\n`);
 
     const current = await run(process.execPath, [join(root, 'bin', 'kubelite'), 'version']);
     assert.equal(current.code, 0, current.stderr);

@@ -2,7 +2,7 @@
 // the real kubectl with a fresh cache dir, temp dirs removed afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { existsSync, openSync, closeSync } from 'node:fs';
+import { existsSync, openSync, closeSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -13,6 +13,15 @@ import { DAEMON_NODE_FLAGS } from '../../cli/up/daemon-node-flags.js';
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const KUBELITE = join(REPO, 'bin', 'kubelite');
 export const KUBECTL = '/usr/bin/kubectl';
+
+/**
+ * package.json's engines.node (">=26") and the major version it asks for: what
+ * bin/kubelite compares the running Node.js with before it re-runs itself on the pinned one.
+ */
+export function requiredNode(): { range: string; major: number } {
+  const range = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node ?? '';
+  return { range, major: Number(/>=\s*(\d+)/.exec(range)?.[1] ?? 0) };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
