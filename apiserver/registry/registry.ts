@@ -423,7 +423,11 @@ export class Registry {
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowTime() });
       status.conditions = conditions;
       next.status = status;
-      return recordManager(cur, next, ctx, podInfo, 'binding');
+      // Kubernetes' binding writes the pod straight to storage, past the field manager: a
+      // bound pod's managedFields name no scheduler, and spec.nodeName and the PodScheduled
+      // condition stay unowned (kubernetes/kubernetes#127508). The bookkeeping would also
+      // cost a diff of the whole pod on every bind.
+      return next;
     });
   }
 

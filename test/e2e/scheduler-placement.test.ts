@@ -109,6 +109,11 @@ test('a pod too big for every node stays Pending with FailedScheduling, and sche
   assert.equal(scheduled.type, 'Normal');
   const bound = await client.get<Pod>(podsInfo, 'default', 'big');
   assert.equal(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status, 'True');
+  // as in Kubernetes, the binding leaves managedFields alone: the scheduler's entry is the
+  // one from its status write (PodScheduled=False), none comes from the binding
+  const entries = (bound.metadata.managedFields ?? []).map((e) => `${e.manager}/${e.operation}/${e.subresource ?? ''}`);
+  assert.deepEqual(entries.filter((e) => e.endsWith('/binding')), []);
+  assert.ok(entries.includes('kubelite-scheduler/Update/status'), entries.join(', '));
 });
 
 test('replicas spread evenly over equal nodes', async () => {
