@@ -12,7 +12,7 @@ export class InformerFactory {
 
   constructor(
     private readonly client: RestClient,
-    private readonly defaults: { logger?: Logger; resyncMs?: number; transform?: InformerOptions['transform'] } = {},
+    private readonly defaults: Pick<InformerOptions, 'logger' | 'resyncMs' | 'transform' | 'omitManagedFields'> = {},
   ) {}
 
   /** The shared informer for a resource; created on first use, started if the factory already runs. */
@@ -21,7 +21,8 @@ export class InformerFactory {
     let inf = this.informers.get(key);
     if (!inf) {
       inf = new Informer<KubeObject>(this.client, info, {
-        resyncMs: this.defaults.resyncMs, transform: this.defaults.transform, ...opts, logger: this.defaults.logger,
+        resyncMs: this.defaults.resyncMs, transform: this.defaults.transform, omitManagedFields: this.defaults.omitManagedFields,
+        ...opts, logger: this.defaults.logger,
       });
       this.informers.set(key, inf);
       if (this.started) void inf.start(this.started);

@@ -25,6 +25,11 @@ export interface InformerOptions {
    * (client-go's SetTransform); e.g. stripManagedFields
    */
   transform?: (obj: KubeObject) => KubeObject;
+  /**
+   * asks kubelite's apiserver to leave metadata.managedFields out of watch events (an
+   * apiserver that does not know the parameter ignores it, so pair it with stripManagedFields)
+   */
+  omitManagedFields?: boolean;
   /** first retry delay after a failure; doubles per consecutive failure */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
@@ -253,6 +258,7 @@ export class Informer<T extends KubeObject = KubeObject> {
         fieldSelector: this.opts.fieldSelector,
         allowWatchBookmarks: true,
         timeoutSeconds,
+        omitManagedFields: this.opts.omitManagedFields,
         signal: AbortSignal.any([signal, guard.signal]),
       });
       for await (const ev of stream) {

@@ -158,6 +158,32 @@ test('errors: a Status body becomes ApiError as-is; anything else is synthesized
   }
 });
 
+test('patchWithoutResult sends the same PATCH as patch, resolves without decoding the answer, and still throws on failure', async () => {
+  const { url, seen } = await serve((req, res) => {
+    // a body that is not JSON shows the answer is not parsed
+    if (req.url.includes('/ok/')) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{not json');
+    } else {
+      json(res, 409, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: 'conflict', reason: 'Conflict', code: 409 });
+    }
+  });
+  const client = new RestClient({ server: url, namespace: 'default' });
+  try {
+    const patch = { status: { phase: 'Running' } };
+    assert.equal(await client.patchWithoutResult(pods, 'default', 'ok', patch, 'merge', { subresource: 'status', fieldManager: 'k' }), undefined);
+    await assert.rejects(client.patch(pods, 'default', 'ok', patch, 'merge', { subresource: 'status', fieldManager: 'k' }), /invalid JSON in response/);
+    assert.deepEqual(seen[0], seen[1]);
+    assert.equal(seen[0].method, 'PATCH');
+    assert.equal(seen[0].url, '/api/v1/namespaces/default/pods/ok/status?fieldManager=k');
+    assert.equal(seen[0].headers['content-type'], 'application/merge-patch+json');
+    assert.equal(seen[0].body, JSON.stringify(patch));
+    await assert.rejects(client.patchWithoutResult(pods, 'default', 'busy', patch, 'merge'), (e: unknown) => e instanceof ApiError && e.reason === 'Conflict');
+  } finally {
+    client.close();
+  }
+});
+
 test('GET is retried once on ECONNRESET; POST is not', async () => {
   let resets = 0;
   const { url, seen } = await serve((req, res) => {

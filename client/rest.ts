@@ -40,6 +40,8 @@ export interface RequestOptions extends CallOptions {
   contentType?: string;
   accept?: string;
   headers?: Record<string, string>;
+  /** the caller has no use for a successful answer: it is read but not decoded, and the call resolves to undefined */
+  discardResponse?: boolean;
 }
 
 export interface ListOptions extends CallOptions {
@@ -168,6 +170,7 @@ export class RestClient {
         const res = await this.send(opts, this.agent, opts.signal, startTimer);
         const body = await readBody(res);
         if (!isSuccess(res.statusCode)) throw decodeError(res, body);
+        if (opts.discardResponse) return undefined as T;
         return decodeBody<T>(res, body, opts);
       } catch (e) {
         throw timedOut && !opts.signal?.aborted ? timeoutError(opts, timeoutMs) : e;
@@ -268,16 +271,35 @@ export class RestClient {
     type: PatchType,
     opts: PatchOptions = {},
   ): Promise<T> {
+    return this.request<T>(this.patchRequest(info, ns, name, patch, type, opts));
+  }
+
+  /**
+   * patch() for a caller that does not use the patched object (a kubelet reporting pod
+   * status): the answer is not decoded, which spares parsing a whole pod per write.
+   */
+  async patchWithoutResult(
+    info: ResourceInfo,
+    ns: string | undefined,
+    name: string,
+    patch: unknown,
+    type: PatchType,
+    opts: PatchOptions = {},
+  ): Promise<void> {
+    await this.request<undefined>({ ...this.patchRequest(info, ns, name, patch, type, opts), discardResponse: true });
+  }
+
+  private patchRequest(info: ResourceInfo, ns: string | undefined, name: string, patch: unknown, type: PatchType, opts: PatchOptions): RequestOptions {
     // The apiserver requires a field manager for apply patches.
     const fieldManager = opts.fieldManager ?? (type === 'apply' ? 'kubelite' : undefined);
-    return this.request<T>({
+    return {
       ...callOf(opts),
       method: 'PATCH',
       path: resourcePath(info, ns, name, opts.subresource),
       query: { ...writeQuery({ ...opts, fieldManager }), force: opts.force },
       body: typeof patch === 'string' || Buffer.isBuffer(patch) ? patch : JSON.stringify(patch),
       contentType: PATCH_CONTENT_TYPES[type],
-    });
+    };
   }
 
   /** Resolves to the object (when deletion is graceful or blocked by finalizers) or a Success Status. */

@@ -12,6 +12,8 @@ export interface WatchOptions {
   labelSelector?: string;
   fieldSelector?: string;
   allowWatchBookmarks?: boolean;
+  /** kubelite's apiserver leaves metadata.managedFields out of the events (others ignore the parameter) */
+  omitManagedFields?: boolean;
   /** server closes the stream after this long */
   timeoutSeconds?: number;
   /** aborting ends the iteration quietly */
@@ -120,6 +122,7 @@ export async function* watchStream<T extends KubeObject = KubeObject>(
         fieldSelector: opts.fieldSelector || undefined,
         allowWatchBookmarks: opts.allowWatchBookmarks || undefined,
         timeoutSeconds: opts.timeoutSeconds,
+        omitManagedFields: opts.omitManagedFields || undefined,
       },
       signal,
       timeoutMs: opts.timeoutMs,

@@ -110,7 +110,7 @@ export async function run(o: RunOptions): Promise<ControllerManager> {
     timeoutMs: 30_000,
     logger: log.child({ component: 'rest' }),
   });
-  const informers = new InformerFactory(client, { logger: log.child({ component: 'informers' }), transform: stripManagedFields });
+  const informers = new InformerFactory(client, { logger: log.child({ component: 'informers' }), transform: stripManagedFields, omitManagedFields: true });
   const recorder = new EventRecorder(client, { component: 'controller-manager', host: hostname() }, log.child({ component: 'events' }));
   const ctx: ControllerContext = { client, informers, recorder, logger: log };
 

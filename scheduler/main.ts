@@ -72,7 +72,7 @@ export async function run(o: SchedulerOptions): Promise<RunningScheduler> {
   const identity = `${hostname()}_${randomUUID()}`;
   const stop = new AbortController();
 
-  const factory = new InformerFactory(client, { logger: log, transform: stripManagedFields });
+  const factory = new InformerFactory(client, { logger: log, transform: stripManagedFields, omitManagedFields: true });
   const phaseLive = 'status.phase!=Succeeded,status.phase!=Failed';
   const nodes = factory.get<Node>(nodesInfo);
   const pods = factory.get<Pod>(podsInfo, { fieldSelector: phaseLive });

@@ -214,6 +214,7 @@ export class ResourceHandler {
       info, namespace: r.namespace, filter, resourceVersion: first(q, 'resourceVersion'),
       allowBookmarks: first(q, 'allowWatchBookmarks') === 'true', timeoutSeconds, render, plain: format !== 'table',
       sendInitialEvents: first(q, 'sendInitialEvents') === 'true', fieldSelector,
+      omitManagedFields: first(q, 'omitManagedFields') === 'true',
     }, reply.raw);
   }
 }

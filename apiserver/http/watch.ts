@@ -13,7 +13,7 @@ import { resourcePrefix } from '../storage/store.js';
 import type { StorageEvent } from '../storage/types.js';
 import { TooOldResourceVersionError } from '../storage/types.js';
 import { convertObject } from '../../api/conversion.js';
-import { jsonText } from '../storage/json-text.js';
+import { jsonText, jsonTextWithoutManagedFields } from '../storage/json-text.js';
 import { fieldsOf } from '../../api/fields.js';
 import { indexFieldOf, pinnedValue, WatcherIndex } from './watch-index.js';
 
@@ -31,6 +31,8 @@ export interface WatchRequest {
   sendInitialEvents?: boolean;
   /** the raw field selector (already part of `filter`): watches pinned to one node or name are indexed by it */
   fieldSelector?: string;
+  /** objects go out without metadata.managedFields (`omitManagedFields=true`, for informers that drop them) */
+  omitManagedFields?: boolean;
 }
 
 interface Watcher {
@@ -183,16 +185,21 @@ export class WatchHub {
     }
     const info = w.req.info;
     const wanted = apiVersionOf(info.group, info.version);
+    const lean = w.req.omitManagedFields === true;
     if (w.req.plain && object.apiVersion === wanted) {
       let byType = this.lineCache.get(object);
       if (!byType) this.lineCache.set(object, (byType = new Map()));
-      let line = byType.get(type);
+      const variant = lean ? `${type} lean` : type;
+      let line = byType.get(variant);
       // the same text as JSON.stringify({ type, object }), reusing the object's stored JSON
-      if (line === undefined) byType.set(type, (line = `{"type":${JSON.stringify(type)},"object":${jsonText(object)}}\n`));
+      if (line === undefined) {
+        const text = lean ? jsonTextWithoutManagedFields(object) : jsonText(object);
+        byType.set(variant, (line = `{"type":${JSON.stringify(type)},"object":${text}}\n`));
+      }
       w.res.write(line);
     } else {
       const obj = object.apiVersion && object.apiVersion !== wanted ? convertObject(object, wanted) : object;
-      this.writeLine(w.res, { type, object: w.req.render(obj) });
+      this.writeLine(w.res, { type, object: w.req.render(lean ? withoutManagedFields(obj) : obj) });
     }
     if (w.res.writableLength > MAX_BUFFERED) w.close(); // a watcher that cannot keep up must relist
   }
@@ -228,4 +235,10 @@ function translate(ev: StorageEvent, filter: (o: KubeObject) => boolean): { type
       return undefined;
     }
   }
+}
+
+function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
 }

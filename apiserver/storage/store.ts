@@ -10,7 +10,7 @@ import type { KubeObject } from '../../api/meta.js';
 import type { StorageEvent, UpdateFn, WriteResult } from './types.js';
 import { TooOldResourceVersionError } from './types.js';
 import { EventWindow } from './event-window.js';
-import { rememberBatchJson } from './json-text.js';
+import { objectTexts, rememberBatchJson, type ObjectTexts } from './json-text.js';
 
 const REVISION_KEY = '\u0000meta/revision';
 
@@ -178,7 +178,7 @@ export class ObjectStore {
     while (this.queue.length) {
       const batch = this.queue;
       this.queue = [];
-      const texts: Array<[object, string]> = [];
+      const texts: Array<[object, ObjectTexts]> = [];
       const lastRevision = batch[batch.length - 1].revision;
       let started = 0;
       // A chained batch, not db.batch(array): abstract-level copies and re-validates every
@@ -188,8 +188,8 @@ export class ObjectStore {
         ops = this.db.batch();
         for (const w of batch) {
           if (w.value) {
-            const text = JSON.stringify(w.value);
-            ops.put(w.key, text);
+            const text = objectTexts(w.value);
+            ops.put(w.key, text.full);
             texts.push([w.value, text]);
           } else ops.del(w.key);
         }

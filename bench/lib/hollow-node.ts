@@ -175,7 +175,7 @@ export class HollowNodeFleet {
   /** Starts the shared pod watch and the Lease heartbeats; resolves once the watch has synced. */
   async start(signal: AbortSignal): Promise<void> {
     // the fleet never reads managedFields: its cache of 10,000 pods need not hold them
-    const inf = new Informer<Pod>(this.client, podsInfo, { fieldSelector: 'spec.nodeName!=', transform: stripManagedFields });
+    const inf = new Informer<Pod>(this.client, podsInfo, { fieldSelector: 'spec.nodeName!=', transform: stripManagedFields, omitManagedFields: true });
     this.informer = inf;
     inf.on('add', (p) => this.sync(p)).on('update', (_o, p) => this.sync(p)).on('delete', (p) => this.forget(p));
     void inf.start(signal);
@@ -241,7 +241,7 @@ export class HollowNodeFleet {
       })),
     };
     try {
-      await this.client.patch(podsInfo, pod.metadata.namespace, pod.metadata.name ?? '', { status }, 'merge', { subresource: 'status', timeoutMs: 60_000 });
+      await this.client.patchWithoutResult(podsInfo, pod.metadata.namespace, pod.metadata.name ?? '', { status }, 'merge', { subresource: 'status', timeoutMs: 60_000 });
     } catch (e) {
       if (isNotFound(e)) return;
       throw e;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { startApiserver, Kubectl, removeDir, waitFor, type Apiserver } from './harness.js';
 import { loadKubeconfig } from '../../client/kubeconfig.js';
 import { RestClient } from '../../client/rest.js';
+import { watchStream } from '../../client/watch.js';
 import { findResource } from '../../api/resources.js';
+import type { KubeObject } from '../../api/meta.js';
 
 let api: Apiserver;
 let kubectl: Kubectl;
@@ -155,6 +157,36 @@ test('apply --server-side creates and updates with field ownership', async () =>
   const cm = await client.get(findResource('', 'v1', 'configmaps')!, 'default', 'settings') as unknown as { data: Record<string, string>; metadata: { managedFields: Array<{ manager: string; operation: string }> } };
   assert.deepEqual(cm.data, { a: '3' });
   assert.ok(cm.metadata.managedFields.some((m) => m.manager === 'kubectl' && m.operation === 'Apply'));
+});
+
+test('a watch with omitManagedFields=true gets objects without managedFields; other watches and reads keep them', async () => {
+  const configmaps = findResource('', 'v1', 'configmaps')!;
+  const ctl = new AbortController();
+  // from a resourceVersion, so the watches see the writes below however late they connect
+  const { resourceVersion } = (await client.list(configmaps, 'default')).metadata;
+  const firstModified = async (omitManagedFields: boolean) => {
+    for await (const ev of watchStream<KubeObject>(client, configmaps, 'default', { resourceVersion, omitManagedFields, signal: ctl.signal })) {
+      const obj = ev.object as KubeObject;
+      if (ev.type === 'MODIFIED' && obj.metadata.name === 'lean') return obj;
+    }
+    throw new Error('watch ended');
+  };
+  const lean = firstModified(true);
+  const whole = firstModified(false);
+  try {
+    await client.create(configmaps, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lean' }, data: { a: '1', b: '1' } }, { fieldManager: 'maker' });
+    await client.patch(configmaps, 'default', 'lean', { data: { a: '2' } }, 'merge', { fieldManager: 'patcher' });
+    const [l, w] = await Promise.all([lean, whole]);
+    assert.deepEqual(w.metadata.managedFields?.map((e) => e.manager), ['maker', 'patcher']);
+    assert.equal(l.metadata.managedFields, undefined);
+    assert.equal('managedFields' in l.metadata, false);
+    const { managedFields: _, ...rest } = w.metadata;
+    assert.deepEqual(l, { ...w, metadata: rest });
+    const got = await client.get(configmaps, 'default', 'lean');
+    assert.deepEqual(got, w);
+  } finally {
+    ctl.abort();
+  }
 });
 
 test('api-resources lists every kind with short names', async () => {
