@@ -132,6 +132,17 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
   return i < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, i), version: apiVersion.slice(i + 1) };
 }
 
+/**
+ * A copy without metadata.managedFields, sharing everything else with `obj` (which is left
+ * as it is): what kubectl shows without --show-managed-fields, and what a watch with
+ * omitManagedFields sends.
+ */
+export function withoutManagedFields<T extends KubeObject>(obj: T): T {
+  if (!obj.metadata?.managedFields) return obj;
+  const { managedFields: _dropped, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** Namespace/name key used by caches and work queues (client-go's MetaNamespaceKeyFunc). */
 export function objectKey(obj: { metadata: ObjectMeta }): string {
   const ns = obj.metadata.namespace;

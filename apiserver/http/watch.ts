@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import type { KubeObject } from '../../api/meta.js';
 import type { ResourceInfo } from '../../api/resources.js';
-import { apiVersionOf } from '../../api/meta.js';
+import { apiVersionOf, withoutManagedFields } from '../../api/meta.js';
 import { statusOf } from '../../api/errors.js';
 import type { ObjectStore } from '../storage/store.js';
 import { resourcePrefix } from '../storage/store.js';
@@ -235,10 +235,4 @@ function translate(ev: StorageEvent, filter: (o: KubeObject) => boolean): { type
       return undefined;
     }
   }
-}
-
-function withoutManagedFields(obj: KubeObject): KubeObject {
-  if (obj.metadata?.managedFields === undefined) return obj;
-  const { managedFields: _, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
 }

@@ -7,9 +7,11 @@ test('jsonText answers from the latest batch and serializes anything else', () =
   rememberBatchJson([[stored, { full: '{"cached":true}', withoutManagedFields: '{"lean":true}' }]]);
   assert.equal(jsonText(stored), '{"cached":true}');
   assert.equal(jsonTextWithoutManagedFields(stored), '{"lean":true}');
-  const other = { kind: 'Pod' };
+  const other = { kind: 'Pod', metadata: { name: 'b' } };
   assert.equal(jsonText(other), JSON.stringify(other));
   assert.equal(jsonTextWithoutManagedFields(other), JSON.stringify(other));
+  const uncached = { kind: 'Pod', metadata: { name: 'c', managedFields: [{ manager: 'm' }] }, spec: {} };
+  assert.equal(jsonTextWithoutManagedFields(uncached), '{"kind":"Pod","metadata":{"name":"c"},"spec":{}}');
   assert.equal(jsonText('x'), '"x"');
   rememberBatchJson([]);
   assert.equal(jsonText(stored), JSON.stringify(stored), 'only the latest batch is kept');

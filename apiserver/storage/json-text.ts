@@ -7,6 +7,8 @@
 // informers, which drop them anyway) get a second text made in the same pass: about
 // 45% of a pod's JSON is its managedFields, and every informer parses every event.
 
+import { withoutManagedFields, type KubeObject } from '../../api/meta.js';
+
 /** An object's JSON, with and without metadata.managedFields (the same string when it has none). */
 export interface ObjectTexts {
   full: string;
@@ -33,8 +35,8 @@ export function jsonText(obj: unknown): string {
 }
 
 /** The JSON of `obj` without metadata.managedFields, from the cache like jsonText. */
-export function jsonTextWithoutManagedFields(obj: object): string {
-  return (recent.get(obj) ?? objectTexts(obj)).withoutManagedFields;
+export function jsonTextWithoutManagedFields(obj: KubeObject): string {
+  return recent.get(obj)?.withoutManagedFields ?? JSON.stringify(withoutManagedFields(obj));
 }
 
 /**

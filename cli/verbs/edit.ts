@@ -11,7 +11,8 @@ import { ApiError, isApiError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/meta.js';
 import { newVerb, verbAction, out, err } from './context.js';
 import { CliError, formatApiError } from './errors.js';
-import { toJson, toYaml, withoutManagedFields } from './output.js';
+import { toJson, toYaml } from './output.js';
+import { withoutManagedFields } from '../../api/meta.js';
 import { parseSingle } from './resources.js';
 import { kindPrefix } from './table.js';
 

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/meta.js';
-import { actionLine, formatObjects, itemsWithKind, objectName, parseOutputFormat, toJson, toYaml, withoutManagedFields } from './output.js';
+import { actionLine, formatObjects, itemsWithKind, objectName, parseOutputFormat, toJson, toYaml } from './output.js';
+import { withoutManagedFields } from '../../api/meta.js';
 import { CliError } from './errors.js';
 
 const deploy: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { app: 'web' } }, spec: { selector: { matchLabels: { app: 'web' } } } };

@@ -74,13 +74,6 @@ export function itemsWithKind(list: { apiVersion?: string; kind?: string; items?
   return (list.items ?? []).map((it) => ({ apiVersion: it.apiVersion ?? list.apiVersion, kind: it.kind ?? kind, ...it }));
 }
 
-/** kubectl hides metadata.managedFields unless --show-managed-fields. */
-export function withoutManagedFields(obj: KubeObject): KubeObject {
-  if (!obj.metadata?.managedFields) return obj;
-  const { managedFields: _dropped, ...metadata } = obj.metadata;
-  return { ...obj, metadata };
-}
-
 /** A `kind: List` wrapping several objects, as kubectl prints them with -o yaml/json. */
 export function asList(objs: KubeObject[]): Record<string, unknown> {
   return { apiVersion: 'v1', items: objs, kind: 'List', metadata: { resourceVersion: '' } };
